@@ -1,0 +1,45 @@
+# Two commands set everything up: `make run` (demo server) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 5000
+FLASK := $(BIN)/flask --app contest
+
+.PHONY: run test serve migrate lint format bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(FLASK) db upgrade
+
+run: migrate
+	$(FLASK) demo load
+	@echo
+	@echo "Thi Trực Tuyến: http://127.0.0.1:$(PORT)/"
+	@echo "Demo accounts (log in with the email or the phone):"
+	@$(FLASK) demo accounts
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: migrate
+	$(BIN)/gunicorn --config gunicorn.conf.py 'contest:create_app()'
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

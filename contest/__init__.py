@@ -1,0 +1,94 @@
+"""Thi Trực Tuyến: timed multiple-choice contests on administrative-procedure control."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from contest import config as app_config
+from contest.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    configure(app, test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, test_config: dict | None) -> None:
+    app.config.from_mapping(app_config.DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app_config.apply_environment(app.config)
+    else:
+        app.config.from_mapping(test_config)
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", app_config.sqlite_url(app.instance_path))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = app_config.instance_secret_key(app.instance_path)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:"):
+        os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_extensions(app: Flask) -> None:
+    from contest import sqlite_tuning
+
+    db.init_app(app)
+    sqlite_tuning.install()
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "info"
+
+    from contest.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def register_blueprints(app: Flask) -> None:
+    from contest.admin.routes import bp as admin_bp
+    from contest.auth.routes import bp as auth_bp
+    from contest.judge.routes import bp as judge_bp
+    from contest.main.routes import bp as main_bp
+    from contest.quiz.routes import bp as quiz_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(quiz_bp)
+    app.register_blueprint(admin_bp, url_prefix="/to-chuc")
+    app.register_blueprint(judge_bp, url_prefix="/giam-khao")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from contest.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from contest.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from contest.cli import register
+
+    register(app)

@@ -1,0 +1,157 @@
+"""Registration and login forms, with Vietnamese messages for every invalid field."""
+
+from datetime import date, datetime
+
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
+
+from contest.models.user import GENDER_LABELS, GROUP_LABELS, ParticipantGroup
+from contest.text import (
+    EMAIL_PATTERN,
+    NATIONAL_ID_PATTERN,
+    PHONE_PATTERN,
+    nfc,
+    normalize_phone,
+)
+
+REQUIRED = "Vui lòng nhập {}."
+
+
+class VietnameseDateField(DateField):
+    """A date as the browser's date picker sends it (2001-09-30) or as typed (30/09/2001)."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        raw = valuelist[0].strip()
+        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+            try:
+                self.data = datetime.strptime(raw, pattern).date()
+                return
+            except ValueError:
+                continue
+        self.data = None
+        raise ValueError(
+            "Ngày sinh không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/09/2001."
+        )
+
+
+def _strip(value):
+    return nfc(value) if isinstance(value, str) else value
+
+
+def age_on(born: date, today: date) -> int:
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class RegistrationForm(FlaskForm):
+    full_name = StringField(
+        "Họ và tên",
+        filters=[_strip],
+        validators=[DataRequired(REQUIRED.format("họ và tên")), Length(max=120)],
+    )
+    date_of_birth = VietnameseDateField(
+        "Ngày sinh",
+        validators=[InputRequired("Vui lòng nhập ngày sinh (ngày/tháng/năm).")],
+    )
+    gender = SelectField(
+        "Giới tính",
+        choices=[SelectChoice("", "— Chọn —")]
+        + [SelectChoice(value, label) for value, label in GENDER_LABELS.items()],
+        validators=[DataRequired("Vui lòng chọn giới tính.")],
+    )
+    phone = StringField(
+        "Số điện thoại",
+        filters=[normalize_phone],
+        validators=[DataRequired(REQUIRED.format("số điện thoại"))],
+    )
+    email = StringField(
+        "Thư điện tử (email)", filters=[_strip], validators=[Optional(), Length(max=254)]
+    )
+    national_id = StringField("Số CCCD (không bắt buộc)", filters=[_strip], validators=[Optional()])
+    address = StringField("Địa chỉ", filters=[_strip], validators=[Optional(), Length(max=255)])
+    participant_group = RadioField(
+        "Đối tượng dự thi",
+        choices=[SelectChoice(group.value, label) for group, label in GROUP_LABELS.items()],
+        validators=[DataRequired("Vui lòng chọn đối tượng dự thi.")],
+    )
+    agency_id = SelectField("Cơ quan, đơn vị công tác", coerce=int, validate_choice=False)
+    password = PasswordField(
+        "Mật khẩu",
+        validators=[
+            DataRequired(REQUIRED.format("mật khẩu")),
+            Length(min=8, max=128, message="Mật khẩu phải có từ 8 đến 128 ký tự."),
+        ],
+    )
+    confirm = PasswordField(
+        "Nhập lại mật khẩu",
+        validators=[EqualTo("password", message="Hai mật khẩu không khớp nhau.")],
+    )
+    consent = BooleanField(
+        "Tôi đồng ý",
+        validators=[DataRequired("Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để đăng ký.")],
+    )
+    submit = SubmitField("Đăng ký")
+
+    def validate_date_of_birth(self, field):
+        if field.data is None:
+            return  # the field already reported an unreadable date
+        today = date.today()
+        if field.data > today:
+            raise ValidationError("Ngày sinh không được ở tương lai.")
+        minimum = current_app.config["MIN_PARTICIPANT_AGE"]
+        if age_on(field.data, today) < minimum:
+            raise ValidationError(f"Người dự thi phải từ đủ {minimum} tuổi trở lên.")
+
+    def validate_phone(self, field):
+        if not PHONE_PATTERN.match(field.data or ""):
+            raise ValidationError("Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (ví dụ 0912345678).")
+
+    def validate_email(self, field):
+        field.data = (field.data or "").lower() or None
+        if field.data and not EMAIL_PATTERN.match(field.data):
+            raise ValidationError("Địa chỉ email không hợp lệ (ví dụ ten@example.com).")
+
+    def validate_national_id(self, field):
+        field.data = field.data or None
+        if field.data and not NATIONAL_ID_PATTERN.match(field.data):
+            raise ValidationError("Số CCCD gồm đúng 12 chữ số.")
+
+    def validate_agency_id(self, field):
+        valid = {choice.value for choice in self.agency_id.choices}
+        if field.data and field.data not in valid:
+            raise ValidationError("Cơ quan, đơn vị không có trong danh sách.")
+        if self.participant_group.data == ParticipantGroup.CIVIL_SERVANT and not field.data:
+            raise ValidationError(
+                "Cán bộ, công chức, viên chức vui lòng chọn cơ quan, đơn vị công tác."
+            )
+
+
+class LoginForm(FlaskForm):
+    identifier = StringField(
+        "Email hoặc số điện thoại",
+        filters=[_strip],
+        validators=[DataRequired("Vui lòng nhập email hoặc số điện thoại.")],
+    )
+    password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED.format("mật khẩu"))])
+    remember = BooleanField("Ghi nhớ đăng nhập trên thiết bị này")
+    submit = SubmitField("Đăng nhập")

@@ -1,0 +1,84 @@
+"""Register, log in, log out."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
+
+from contest.auth.forms import LoginForm, RegistrationForm
+from contest.extensions import limiter
+from contest.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+REGISTER_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "phone",
+    "email",
+    "national_id",
+    "address",
+    "participant_group",
+    "agency_id",
+)
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to another host."""
+    # Browsers read "/\\host" like "//host", so a backslash anywhere disqualifies the target.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme:
+            return target
+    return url_for("main.home")
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+@limiter.limit("20/hour", methods=["POST"])
+def register():
+    """Registration form for participants."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = RegistrationForm()
+    form.agency_id.choices = [
+        SelectChoice(0, "— Chọn cơ quan, đơn vị —"),
+        *(SelectChoice(value, label) for value, label in accounts.agency_choices()),
+    ]
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in REGISTER_FIELDS}
+        try:
+            user = accounts.register_participant(values, form.password.data)
+        except accounts.DuplicateAccount as error:
+            getattr(form, error.field).errors.append(error.message)
+        else:
+            login_user(user)
+            flash("Đăng ký thành công. Chúc bạn thi tốt!", "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit("30/15 minutes", methods=["POST"])
+def login():
+    """Log in with email or phone and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.find_by_identifier(form.identifier.data)
+        if user is not None and user.check_password(form.password.data):
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append("Email/số điện thoại hoặc mật khẩu không đúng.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/dang-xuat", methods=["POST"])
+@login_required
+def logout():
+    """Log out (a POST, so that a link elsewhere cannot log anyone out)."""
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("main.home"))

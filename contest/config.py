@@ -1,0 +1,59 @@
+"""Configuration: defaults in code, `instance/config.py` overrides, then environment variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A late submit must never fail on an expired CSRF token: longer than any attempt.
+    "WTF_CSRF_TIME_LIMIT": 6 * 3600,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STRATEGY": "moving-window",
+    "ATTEMPT_GRACE_SECONDS": 10,
+    "MIN_PARTICIPANT_AGE": 12,
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
+}
+
+ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
+
+
+def database_url_from_env() -> str | None:
+    """DATABASE_URL as given, with the plain postgres:// scheme mapped to the psycopg 3 driver."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def sqlite_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "contest.db")
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """The secret key kept in `instance/secret_key`, generated on first run: none ever ships."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def apply_environment(config: dict) -> None:
+    for key in ENVIRONMENT_KEYS:
+        if os.environ.get(key):
+            config[key] = os.environ[key]
+    url = database_url_from_env()
+    if url:
+        config["SQLALCHEMY_DATABASE_URI"] = url

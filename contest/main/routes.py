@@ -1,0 +1,58 @@
+"""Public pages: the home page with the current contest, and its rules."""
+
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+
+from contest.domain.schedule import next_event, round_state
+from contest.extensions import db
+from contest.models import Attempt, AttemptStatus
+from contest.services.contests import current_contest, windows
+from contest.timekeeping import app_now
+
+bp = Blueprint("main", __name__)
+
+
+def open_attempts_by_round() -> dict[int, int]:
+    if not current_user.is_authenticated:
+        return {}
+    rows = db.session.execute(
+        select(Attempt.round_id, Attempt.id).where(
+            Attempt.user_id == current_user.id, Attempt.status == AttemptStatus.OPEN
+        )
+    )
+    return dict(rows.all())
+
+
+@bp.route("/")
+def home():
+    """The current contest, its rounds and a countdown to the next opening or closing."""
+    contest = current_contest()
+    now = app_now()
+    rounds = contest.rounds if contest else []
+    states = {r.id: round_state(w, now) for r, w in zip(rounds, windows(rounds), strict=True)}
+    return render_template(
+        "home.html",
+        contest=contest,
+        rounds=rounds,
+        states=states,
+        event=next_event(windows(rounds), now),
+        now=now,
+        open_attempts=open_attempts_by_round(),
+    )
+
+
+@bp.route("/the-le")
+def rules():
+    """The contest's rules (thể lệ)."""
+    contest = current_contest()
+    if contest is None:
+        abort(404)
+    return render_template("rules.html", contest=contest, rounds=contest.rounds)
+
+
+@bp.route("/healthz")
+def health():
+    """For load balancers: the process answers and the database is reachable."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

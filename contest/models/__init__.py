@@ -1,0 +1,24 @@
+"""Typed SQLAlchemy 2 models, one module per part of the domain."""
+
+from contest.models.agency import Agency
+from contest.models.attempt import Attempt, AttemptItem, AttemptStatus
+from contest.models.contest import Contest, ContestStatus, PredictionTarget, RevealAnswers, Round
+from contest.models.question import Question, Topic
+from contest.models.user import ParticipantGroup, Role, User
+
+__all__ = [
+    "Agency",
+    "Attempt",
+    "AttemptItem",
+    "AttemptStatus",
+    "Contest",
+    "ContestStatus",
+    "ParticipantGroup",
+    "PredictionTarget",
+    "Question",
+    "RevealAnswers",
+    "Role",
+    "Round",
+    "Topic",
+    "User",
+]

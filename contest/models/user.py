@@ -1,0 +1,77 @@
+"""People: participants, organizers and judges."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from contest.domain.clock import utcnow
+from contest.extensions import db
+from contest.models.agency import Agency
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    ORGANIZER = "organizer"
+    JUDGE = "judge"
+
+
+class ParticipantGroup(StrEnum):
+    """The two groups contests rank and reward separately."""
+
+    CIVIL_SERVANT = "can_bo"
+    CITIZEN = "nhan_dan"
+
+
+GROUP_LABELS = {
+    ParticipantGroup.CIVIL_SERVANT: "Cán bộ, công chức, viên chức, người lao động, lực lượng vũ trang",
+    ParticipantGroup.CITIZEN: "Nhân dân (học sinh, sinh viên, người lao động doanh nghiệp, …)",
+}
+
+GENDER_LABELS = {"nam": "Nam", "nu": "Nữ", "khac": "Khác"}
+
+
+class User(UserMixin, db.Model):
+    __table_args__ = (
+        CheckConstraint("role IN ('participant', 'organizer', 'judge')", name="role"),
+        CheckConstraint("participant_group IN ('can_bo', 'nhan_dan')", name="participant_group"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None]
+    gender: Mapped[str | None] = mapped_column(String(10))
+    phone: Mapped[str | None] = mapped_column(String(15), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    national_id: Mapped[str | None] = mapped_column(String(12), unique=True)
+    address: Mapped[str | None] = mapped_column(String(255))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    participant_group: Mapped[str] = mapped_column(String(20), default=ParticipantGroup.CITIZEN)
+    role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    consent_at: Mapped[datetime | None]
+    # Members of the organizing board, drafting team, judges and secretariat never win prizes.
+    prize_eligible: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    agency: Mapped[Agency | None] = relationship()
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role == Role.ORGANIZER
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role in (Role.JUDGE, Role.ORGANIZER)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"

@@ -1,0 +1,145 @@
+"""The participant's attempt: start, the quiz page, saving answers, submitting, the result."""
+
+import random
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from contest.domain import timing
+from contest.extensions import db, limiter
+from contest.models import Attempt, Round
+from contest.quiz import payloads
+from contest.services import attempts as service
+from contest.timekeeping import app_now
+
+bp = Blueprint("quiz", __name__)
+
+
+def grace() -> timedelta:
+    return timedelta(seconds=current_app.config["ATTEMPT_GRACE_SECONDS"])
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """The current user's attempt, brought up to date; anyone else's is a 404."""
+    attempt = service.find_attempt(current_user.id, attempt_id)
+    if attempt is None:
+        abort(404)
+    return service.ensure_current(attempt, app_now(), grace())
+
+
+@bp.route("/vong/<int:round_id>/bat-dau", methods=["POST"])
+@login_required
+def start(round_id: int):
+    """Start (or resume) an attempt in a round."""
+    round_ = db.get_or_404(Round, round_id)
+    try:
+        attempt = service.start_attempt(current_user, round_, app_now(), random.SystemRandom())
+    except service.AttemptRefused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("main.home"))
+    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+
+
+@bp.route("/bai-thi/<int:attempt_id>")
+@login_required
+def take(attempt_id: int):
+    """The quiz page: every question, the saved choices and the time left by the server's clock."""
+    attempt = own_attempt(attempt_id)
+    if not attempt.is_open:
+        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    response = current_app.make_response(
+        render_template(
+            "quiz/take.html",
+            attempt=attempt,
+            round=attempt.round,
+            seconds_left=timing.seconds_left(app_now(), attempt.deadline),
+        )
+    )
+    # The page holds the participant's live choices: never let a cache serve an old copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
+@login_required
+@limiter.limit("600/10 minutes")
+def save(attempt_id: int):
+    """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
+    attempt = own_attempt(attempt_id)
+    try:
+        change = payloads.parse_save(request.get_json(silent=True))
+        now = app_now()
+        if change.position is not None:
+            service.save_answer(attempt, change.position, change.chosen, now, grace())
+        else:
+            service.save_prediction(attempt, change.prediction, now, grace())
+    except payloads.BadPayload as error:
+        return jsonify(ok=False, code="bad_request", message=str(error)), 400
+    except service.AttemptRefused as refusal:
+        status = 409 if refusal.code == "attempt_closed" else 400
+        return jsonify(
+            ok=False,
+            code=refusal.code,
+            message=refusal.message,
+            result_url=url_for("quiz.result", attempt_id=attempt.id),
+        ), status
+    return jsonify(ok=True, seconds_left=timing.seconds_left(now, attempt.deadline))
+
+
+@bp.route("/bai-thi/<int:attempt_id>/nop-bai", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """Hand in. Without JavaScript the page's form lands here with all answers, then confirms."""
+    attempt = own_attempt(attempt_id)
+    now = app_now()
+    if attempt.is_open and request.form.get("answers_included"):
+        try:
+            answers, prediction = payloads.parse_form(request.form, attempt.items)
+            service.save_form_answers(attempt, answers, prediction, now, grace())
+        except (payloads.BadPayload, service.AttemptRefused) as error:
+            flash(getattr(error, "message", str(error)), "error")
+    if attempt.is_open and not request.form.get("confirm"):
+        answered = sum(1 for item in attempt.items if item.chosen)
+        return render_template("quiz/confirm.html", attempt=attempt, answered=answered)
+    service.submit_attempt(attempt, now, grace())
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.route("/bai-thi/<int:attempt_id>/ket-qua")
+@login_required
+def result(attempt_id: int):
+    """The result: correct answers, time taken, prediction; the right answers when allowed."""
+    attempt = own_attempt(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    round_ = attempt.round
+    revealed = timing.answers_revealed(round_.reveal_answers, app_now(), round_.closes_at, True)
+    return render_template("quiz/result.html", attempt=attempt, round=round_, revealed=revealed)
+
+
+@bp.route("/bai-thi-cua-toi")
+@login_required
+def mine():
+    """The participant's own attempts, newest first."""
+    rows = (
+        db.session.execute(
+            select(Attempt).where(Attempt.user_id == current_user.id).order_by(Attempt.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    now = app_now()
+    attempts = [service.ensure_current(attempt, now, grace()) for attempt in rows]
+    return render_template("quiz/mine.html", attempts=attempts)

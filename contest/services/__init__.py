@@ -1,0 +1,1 @@
+"""Services: fetch, call the domain, commit once. Views and CLI commands call these."""

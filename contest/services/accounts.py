@@ -1,0 +1,84 @@
+"""Registering participants and finding accounts by email or phone."""
+
+from sqlalchemy import or_, select
+
+from contest.domain.clock import utcnow
+from contest.extensions import db
+from contest.models import Agency, Role, User
+from contest.text import nfc, normalize_phone
+
+
+class DuplicateAccount(Exception):
+    """Another account already uses this phone, email or national ID; `field` names which."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+UNIQUE_FIELDS = {
+    "phone": "Số điện thoại này đã được dùng để đăng ký. Vui lòng đăng nhập.",
+    "email": "Email này đã được dùng để đăng ký. Vui lòng đăng nhập.",
+    "national_id": "Số CCCD này đã được dùng để đăng ký. Mỗi người chỉ đăng ký một tài khoản.",
+}
+
+
+def check_unique(values: dict) -> None:
+    for field, message in UNIQUE_FIELDS.items():
+        value = values.get(field)
+        if (
+            value
+            and db.session.execute(select(User.id).where(getattr(User, field) == value)).first()
+        ):
+            raise DuplicateAccount(field, message)
+
+
+def register_participant(values: dict, password: str) -> User:
+    """Create a participant account; the caller has validated each field's format."""
+    check_unique(values)
+    user = User(
+        full_name=nfc(values["full_name"]),
+        date_of_birth=values["date_of_birth"],
+        gender=values.get("gender"),
+        phone=values["phone"],
+        email=values.get("email"),
+        national_id=values.get("national_id"),
+        address=values.get("address") or None,
+        participant_group=values["participant_group"],
+        agency_id=values.get("agency_id") or None,
+        role=Role.PARTICIPANT,
+        consent_at=utcnow(),
+    )
+    user.set_password(password)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def find_by_identifier(identifier: str) -> User | None:
+    """The account whose email or phone is `identifier`."""
+    email = nfc(identifier).lower()
+    phone = normalize_phone(identifier)
+    return (
+        db.session.execute(select(User).where(or_(User.email == email, User.phone == phone)))
+        .scalars()
+        .first()
+    )
+
+
+def agency_choices() -> list[tuple[int, str]]:
+    """Agencies in hierarchy order, children indented under their parent, for the picker."""
+    agencies = db.session.execute(select(Agency).order_by(Agency.name)).scalars().all()
+    children: dict[int | None, list[Agency]] = {}
+    for agency in agencies:
+        children.setdefault(agency.parent_id, []).append(agency)
+    choices: list[tuple[int, str]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for agency in children.get(parent_id, []):
+            choices.append((agency.id, "\u00a0\u00a0\u00a0" * depth + agency.name))
+            walk(agency.id, depth + 1)
+
+    walk(None, 0)
+    return choices

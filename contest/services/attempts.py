@@ -1,0 +1,259 @@
+"""Starting, answering, submitting and closing attempts. The server's clock decides everything."""
+
+import random
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from contest.domain import drawing, scoring, timing
+from contest.extensions import db
+from contest.models import Attempt, AttemptItem, AttemptStatus, ContestStatus, Question, Round, User
+
+
+class AttemptRefused(Exception):
+    """A participant may not do this now; `message` is shown to them in Vietnamese."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
+    """The attempt if it belongs to this user; someone else's attempt is as good as missing."""
+    return db.session.execute(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+    ).scalar_one_or_none()
+
+
+def open_attempt(user_id: int, round_id: int) -> Attempt | None:
+    return db.session.execute(
+        select(Attempt).where(
+            Attempt.user_id == user_id,
+            Attempt.round_id == round_id,
+            Attempt.status == AttemptStatus.OPEN,
+        )
+    ).scalar_one_or_none()
+
+
+def check_may_start(user: User, round_: Round, now: datetime) -> None:
+    contest = round_.contest
+    if contest.status != ContestStatus.OPEN:
+        raise AttemptRefused("contest_closed", "Cuộc thi chưa mở hoặc đã kết thúc.")
+    if contest.eligible_groups and user.participant_group not in contest.eligible_groups:
+        raise AttemptRefused("not_eligible", "Đối tượng của bạn không thuộc diện dự thi vòng này.")
+    if now < round_.opens_at:
+        raise AttemptRefused("not_open_yet", "Vòng thi chưa mở.")
+    if now >= round_.closes_at:
+        raise AttemptRefused("round_closed", "Vòng thi đã kết thúc.")
+
+
+def attempts_used(user_id: int, round_id: int) -> int:
+    return db.session.execute(
+        select(func.count())
+        .select_from(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.round_id == round_id)
+    ).scalar_one()
+
+
+def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> Attempt:
+    """Resume the open attempt, or draw and store a new one. A reload never draws again."""
+    existing = open_attempt(user.id, round_.id)
+    if existing is not None:
+        return ensure_current(existing, now)
+    check_may_start(user, round_, now)
+    used = attempts_used(user.id, round_.id)
+    if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
+        raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
+    question_ids = draw_for_round(round_, rng)
+    attempt = Attempt(
+        round_id=round_.id,
+        user_id=user.id,
+        number=used + 1,
+        started_at=now,
+        deadline=timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
+        status=AttemptStatus.OPEN,
+        question_count=len(question_ids),
+    )
+    db.session.add(attempt)
+    try:
+        db.session.flush()
+        db.session.execute(insert(AttemptItem), item_rows(attempt.id, question_ids, round_, rng))
+        db.session.commit()
+    except IntegrityError:
+        # Two tabs pressed start at once: the database let one through; join it.
+        db.session.rollback()
+        winner = open_attempt(user.id, round_.id)
+        if winner is None:
+            raise
+        return winner
+    return attempt
+
+
+def draw_for_round(round_: Round, rng: random.Random) -> list[int]:
+    pool = [
+        drawing.Candidate(question_id=qid, topic_id=topic_id)
+        for qid, topic_id in db.session.execute(
+            select(Question.id, Question.topic_id).where(Question.active.is_(True))
+        )
+    ]
+    try:
+        return drawing.draw_questions(pool, round_.question_count, round_.quotas_by_topic(), rng)
+    except drawing.NotEnoughQuestions as error:
+        raise AttemptRefused(
+            "bank_too_small",
+            "Ngân hàng câu hỏi chưa đủ câu cho vòng thi này. Vui lòng báo Ban Tổ chức.",
+        ) from error
+
+
+def item_rows(attempt_id: int, question_ids: Sequence[int], round_: Round, rng) -> list[dict]:
+    questions = {
+        q.id: q
+        for q in db.session.execute(select(Question).where(Question.id.in_(question_ids))).scalars()
+    }
+    rows = []
+    for position, qid in enumerate(question_ids, start=1):
+        question = questions[qid]
+        order = drawing.option_order(len(question.options), round_.shuffle_options, rng)
+        rows.append(
+            {
+                "attempt_id": attempt_id,
+                "position": position,
+                "question_id": qid,
+                "question_version": question.version,
+                "text": question.text,
+                "options": [question.options[i] for i in order],
+                "option_order": order,
+                "correct": drawing.shown_correct(question.correct, order),
+                "chosen": None,
+                "answered_at": None,
+            }
+        )
+    return rows
+
+
+def grace_period(seconds: int) -> timedelta:
+    return timedelta(seconds=seconds)
+
+
+def ensure_current(
+    attempt: Attempt, now: datetime, grace: timedelta = timing.DEFAULT_GRACE
+) -> Attempt:
+    """Close an open attempt whose time (and grace) has run out, with what was saved in time."""
+    if attempt.is_open and timing.is_expired(now, attempt.deadline, grace):
+        finalize(attempt, attempt.deadline, AttemptStatus.EXPIRED)
+    return attempt
+
+
+def require_open(attempt: Attempt, now: datetime, grace: timedelta) -> None:
+    ensure_current(attempt, now, grace)
+    if not attempt.is_open:
+        raise AttemptRefused(
+            "attempt_closed", "Bài thi đã kết thúc, câu trả lời không được ghi nhận."
+        )
+
+
+def save_answer(
+    attempt: Attempt, position: int, chosen: Sequence[int], now: datetime, grace: timedelta
+) -> AttemptItem:
+    """Record the options chosen for one question. Sending the same choice twice changes nothing."""
+    require_open(attempt, now, grace)
+    item = db.session.get(AttemptItem, (attempt.id, position))
+    if item is None:
+        raise AttemptRefused("no_such_question", "Câu hỏi không thuộc bài thi này.")
+    choice = validated_choice(item, chosen)
+    if item.chosen != choice:
+        item.chosen = choice
+        item.answered_at = now
+    db.session.commit()
+    return item
+
+
+def validated_choice(item: AttemptItem, chosen: Sequence[int]) -> list[int] | None:
+    choice = sorted(set(chosen))
+    if any(not 0 <= index < len(item.options) for index in choice):
+        raise AttemptRefused("bad_option", "Phương án không hợp lệ.")
+    if len(choice) > 1 and not item.multiple:
+        raise AttemptRefused("one_option_only", "Câu hỏi này chỉ chọn một phương án.")
+    return choice or None
+
+
+def save_prediction(
+    attempt: Attempt, prediction: int | None, now: datetime, grace: timedelta
+) -> None:
+    require_open(attempt, now, grace)
+    if not attempt.round.prediction_enabled:
+        raise AttemptRefused("no_prediction", "Vòng thi này không có câu hỏi dự đoán.")
+    if prediction is not None and not 0 <= prediction <= 10**12:
+        raise AttemptRefused("bad_prediction", "Số dự đoán phải là số nguyên không âm.")
+    attempt.prediction = prediction
+    db.session.commit()
+
+
+def save_form_answers(
+    attempt: Attempt,
+    answers: Mapping[int, Sequence[int]],
+    prediction: int | None,
+    now: datetime,
+    grace: timedelta,
+) -> None:
+    """Save a whole page of answers at once: the plain form submit that works without JavaScript."""
+    require_open(attempt, now, grace)
+    for item in attempt.items:
+        choice = validated_choice(item, answers.get(item.position, ()))
+        if item.chosen != choice:
+            item.chosen = choice
+            item.answered_at = now
+    if attempt.round.prediction_enabled and prediction is not None:
+        attempt.prediction = prediction
+    db.session.commit()
+
+
+def submit_attempt(attempt: Attempt, now: datetime, grace: timedelta) -> Attempt:
+    """Hand the attempt in. Idempotent: a second click or tab finds it already closed."""
+    ensure_current(attempt, now, grace)
+    if attempt.is_open:
+        finalize(attempt, timing.finish_time(now, attempt.deadline), AttemptStatus.SUBMITTED)
+    return attempt
+
+
+def finalize(attempt: Attempt, finished_at: datetime, status: AttemptStatus) -> bool:
+    """Score and close the attempt unless another request or host closed it first."""
+    pairs = db.session.execute(
+        select(AttemptItem.chosen, AttemptItem.correct).where(AttemptItem.attempt_id == attempt.id)
+    ).all()
+    result = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
+        .values(
+            status=status,
+            submitted_at=finished_at,
+            correct_count=scoring.count_correct(pairs),
+            duration_ms=timing.duration_ms(attempt.started_at, finished_at),
+        )
+    )
+    db.session.commit()
+    db.session.refresh(attempt)
+    return result.rowcount == 1
+
+
+def close_expired(now: datetime, grace: timedelta, batch_size: int = 500) -> int:
+    """Close every open attempt past its deadline and grace. Safe on many hosts at once."""
+    closed = 0
+    while True:
+        batch = (
+            db.session.execute(
+                select(Attempt)
+                .where(Attempt.status == AttemptStatus.OPEN, Attempt.deadline < now - grace)
+                .order_by(Attempt.id)
+                .limit(batch_size)
+            )
+            .scalars()
+            .all()
+        )
+        if not batch:
+            return closed
+        for attempt in batch:
+            closed += finalize(attempt, attempt.deadline, AttemptStatus.EXPIRED)

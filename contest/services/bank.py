@@ -1,0 +1,55 @@
+"""Saving parsed question banks: all or nothing, one commit."""
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from contest.extensions import db
+from contest.models import Question, Topic
+from contest.text import fold
+from question_bank import ParsedQuestion, question_key
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(question_key(text).encode()).hexdigest()
+
+
+def existing_keys() -> set[str]:
+    """Duplicate keys of the questions already in the bank, for the parser to compare against."""
+    return {question_key(text) for text in db.session.execute(select(Question.text)).scalars()}
+
+
+def topics_by_name(names: Iterable[str]) -> dict[str, Topic]:
+    """Existing topics by name, creating the missing ones in the current transaction."""
+    wanted = {name for name in names if name}
+    found = {
+        topic.name: topic
+        for topic in db.session.execute(select(Topic).where(Topic.name.in_(wanted))).scalars()
+    }
+    for name in sorted(wanted - found.keys()):
+        found[name] = Topic(name=name)
+        db.session.add(found[name])
+    return found
+
+
+def question_from_parsed(parsed: ParsedQuestion, topic: Topic | None) -> Question:
+    return Question(
+        topic=topic,
+        text=parsed.text,
+        text_key=text_key(parsed.text),
+        search_text=fold(" ".join([parsed.text, *parsed.options])),
+        options=list(parsed.options),
+        correct=list(parsed.correct),
+        difficulty=parsed.difficulty,
+        explanation=parsed.explanation,
+        source=parsed.source,
+    )
+
+
+def save_questions(parsed: list[ParsedQuestion]) -> int:
+    """Add the questions in one transaction; the caller has checked that the file had no errors."""
+    topics = topics_by_name(q.topic for q in parsed if q.topic)
+    db.session.add_all(question_from_parsed(q, topics.get(q.topic or "")) for q in parsed)
+    db.session.commit()
+    return len(parsed)

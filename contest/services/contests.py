@@ -1,0 +1,26 @@
+"""Finding the contest and rounds a page shows."""
+
+from sqlalchemy import select
+
+from contest.domain.schedule import Window
+from contest.extensions import db
+from contest.models import Contest, ContestStatus, Round
+
+
+def current_contest() -> Contest | None:
+    """The open contest if there is one, else the most recent one that is not a draft."""
+    contests = (
+        db.session.execute(
+            select(Contest).where(Contest.status != ContestStatus.DRAFT).order_by(Contest.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    for contest in contests:
+        if contest.status == ContestStatus.OPEN:
+            return contest
+    return contests[0] if contests else None
+
+
+def windows(rounds: list[Round]) -> list[Window]:
+    return [Window(r.id, r.number, r.opens_at, r.closes_at) for r in rounds]

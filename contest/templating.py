@@ -1,0 +1,65 @@
+"""Template filters and globals: Vietnam time, durations, labels."""
+
+from datetime import datetime
+
+from flask import Flask
+
+from contest.domain.clock import to_vietnam
+from contest.models.user import GENDER_LABELS, GROUP_LABELS
+
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+
+
+def vn_datetime(moment: datetime | None, with_weekday: bool = False) -> str:
+    """ "08:00 ngày 23/11/2026" in Vietnam time (UTC+7)."""
+    if moment is None:
+        return ""
+    local = to_vietnam(moment)
+    text = local.strftime("%H:%M ngày %d/%m/%Y")
+    return f"{text} ({WEEKDAYS[local.weekday()]})" if with_weekday else text
+
+
+def vn_datetime_seconds(moment: datetime | None) -> str:
+    return to_vietnam(moment).strftime("%H:%M:%S %d/%m/%Y") if moment else ""
+
+
+def mm_ss(milliseconds: int | None) -> str:
+    """Time taken as phút:giây, with tenths when under an hour matters for ties."""
+    if milliseconds is None:
+        return ""
+    seconds, millis = divmod(int(milliseconds), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes:02d}:{seconds:02d},{millis // 100}"
+
+
+def thousands(value: int | None) -> str:
+    """Vietnamese digit grouping: 240.000."""
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
+def register(app: Flask) -> None:
+    app.add_template_filter(vn_datetime)
+    app.add_template_filter(vn_datetime_seconds)
+    app.add_template_filter(mm_ss)
+    app.add_template_filter(thousands)
+    app.add_template_global(GROUP_LABELS, "group_labels")
+    app.add_template_global(GENDER_LABELS, "gender_labels")
+    app.add_template_global(static_url_builder(app), "static_url")
+
+
+def static_url_builder(app: Flask):
+    """URLs with a content hash (style.css?v=3f2a…), so files can be cached for a year."""
+    import hashlib
+    from pathlib import Path
+
+    from flask import url_for
+
+    hashes: dict[str, str] = {}
+
+    def static_url(filename: str) -> str:
+        if filename not in hashes:
+            path = Path(app.static_folder) / filename
+            hashes[filename] = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+        return url_for("static", filename=filename, v=hashes[filename])
+
+    return static_url

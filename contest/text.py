@@ -1,0 +1,33 @@
+"""Text normalisation shared by forms and services: NFC everywhere, phones in one form."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def nfc(value: str | None) -> str:
+    """Unicode NFC, trimmed, inner whitespace collapsed: what we store for any typed text."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+
+
+def fold(value: str | None) -> str:
+    """Lower case without Vietnamese diacritics (đ becomes d): for search."""
+    decomposed = unicodedata.normalize("NFD", nfc(value).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def normalize_phone(value: str | None) -> str:
+    """Vietnamese mobile numbers as 0xxxxxxxxx: "+84 912.345.678" becomes "0912345678"."""
+    digits = re.sub(r"[\s.\-()]", "", value or "")
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+PHONE_PATTERN = re.compile(r"^0\d{9}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NATIONAL_ID_PATTERN = re.compile(r"^\d{12}$")

@@ -1,0 +1,12 @@
+"""The request's notion of now: the real UTC clock, or a clock a test installs in the config."""
+
+from datetime import datetime
+
+from flask import current_app
+
+from contest.domain.clock import utcnow
+
+
+def app_now() -> datetime:
+    clock = current_app.config.get("CLOCK")
+    return clock() if clock else utcnow()

@@ -1,0 +1,136 @@
+"""Service rules that need a database: the constraints, expiry from cron, concurrent starts."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from contest.domain.clock import utcnow
+from contest.extensions import db
+from contest.models import Attempt, AttemptItem, Question
+from contest.services import attempts as service
+from tests.factories import make_questions, make_round, make_user
+
+GRACE = timedelta(seconds=10)
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        make_questions(40, topic_names=("A", "B", "C"))
+        yield app
+
+
+def test_database_allows_only_one_open_attempt_per_user_and_round(ctx):
+    round_ = make_round()
+    user = make_user()
+    now = utcnow()
+    for number in (1, 2):
+        db.session.add(
+            Attempt(
+                round_id=round_.id,
+                user_id=user.id,
+                number=number,
+                started_at=now,
+                deadline=now + timedelta(minutes=10),
+                question_count=10,
+            )
+        )
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_start_stores_a_snapshot_with_quotas(ctx):
+    round_ = make_round(question_count=12, topic_quotas={"1": 5, "2": 4})
+    user = make_user()
+    attempt = service.start_attempt(user, round_, utcnow(), random.Random(4))
+    drawn = (
+        db.session.execute(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
+        .scalars()
+        .all()
+    )
+    assert len(drawn) == 12
+    topics = [db.session.get(Question, i.question_id).topic_id for i in drawn]
+    assert topics.count(1) >= 5 and topics.count(2) >= 4
+    for item in drawn:
+        assert sorted(item.option_order) == list(range(len(item.options)))
+        assert item.correct  # snapshot holds the right answers for scoring, never shown
+
+
+def test_editing_a_question_later_leaves_taken_attempts_as_seen(ctx):
+    round_ = make_round(question_count=5, shuffle_options=False)
+    attempt = service.start_attempt(make_user(), round_, utcnow(), random.Random(1))
+    item = attempt.items[0]
+    seen_text, seen_options = item.text, list(item.options)
+    question = db.session.get(Question, item.question_id)
+    question.text = "Nội dung đã sửa"
+    question.options = ["X", "Y"]
+    question.version += 1
+    db.session.commit()
+    db.session.expire_all()
+    item = db.session.get(AttemptItem, (attempt.id, 1))
+    assert (item.text, item.options) == (seen_text, seen_options)
+
+
+def test_deadline_is_capped_by_round_closing(ctx):
+    now = utcnow()
+    round_ = make_round(time_limit=3600, closes_at=now + timedelta(minutes=5))
+    attempt = service.start_attempt(make_user(), round_, now, random.Random(1))
+    assert attempt.deadline == round_.closes_at
+
+
+def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
+    round_ = make_round(time_limit=600)
+    now = utcnow()
+    early = service.start_attempt(
+        make_user(phone="0912000001"), round_, now - timedelta(minutes=30), random.Random(1)
+    )
+    in_grace = service.start_attempt(
+        make_user(phone="0912000002"), round_, now - timedelta(seconds=605), random.Random(2)
+    )
+    fresh = service.start_attempt(make_user(phone="0912000003"), round_, now, random.Random(3))
+    item = early.items[0]
+    service.save_answer(early, 1, item.correct, now - timedelta(minutes=25), GRACE)
+
+    assert service.close_expired(now, GRACE) == 1
+    # Running it again, as cron on a second host would, changes nothing.
+    assert service.close_expired(now, GRACE) == 0
+    db.session.expire_all()
+    assert db.session.get(Attempt, early.id).status == "expired"
+    assert db.session.get(Attempt, early.id).correct_count == 1
+    assert db.session.get(Attempt, early.id).duration_ms == 600_000
+    assert db.session.get(Attempt, in_grace.id).status == "open"
+    assert db.session.get(Attempt, fresh.id).status == "open"
+
+
+def test_finalize_counts_once_when_two_requests_race(ctx):
+    attempt = service.start_attempt(make_user(), make_round(), utcnow(), random.Random(1))
+    assert service.finalize(attempt, utcnow(), "submitted") is True
+    assert service.finalize(attempt, utcnow(), "submitted") is False
+
+
+def test_bank_too_small_is_a_clear_refusal(ctx):
+    round_ = make_round(question_count=41)
+    with pytest.raises(service.AttemptRefused) as refusal:
+        service.start_attempt(make_user(), round_, utcnow(), random.Random(1))
+    assert refusal.value.code == "bank_too_small"
+
+
+def test_ineligible_group_cannot_start(ctx):
+    from tests.factories import make_contest
+
+    round_ = make_round(make_contest(eligible_groups=["can_bo"]))
+    with pytest.raises(service.AttemptRefused) as refusal:
+        service.start_attempt(make_user(group="nhan_dan"), round_, utcnow(), random.Random(1))
+    assert refusal.value.code == "not_eligible"
+
+
+def test_close_expired_command(ctx):
+    round_ = make_round(time_limit=60)
+    service.start_attempt(make_user(), round_, utcnow() - timedelta(minutes=5), random.Random(1))
+    result = ctx.test_cli_runner().invoke(args=["attempts", "close-expired"])
+    assert result.exit_code == 0
+    assert "Closed 1 expired attempt(s)." in result.output

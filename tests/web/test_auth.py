@@ -1,0 +1,143 @@
+"""Registration, login and logout, in Vietnamese, keeping what was typed on an error."""
+
+from sqlalchemy import select
+
+from contest.extensions import db
+from contest.models import User
+from tests.factories import csrf_token, login, make_agency, make_user
+
+VALID = {
+    "full_name": "Nguyễn Văn An",
+    "date_of_birth": "1990-05-17",
+    "gender": "nam",
+    "phone": "+84 912.345.678",
+    "email": "An.Nguyen@Example.vn",
+    "national_id": "",
+    "address": "Thành phố Vinh",
+    "participant_group": "nhan_dan",
+    "agency_id": "0",
+    "password": "mat-khau-an-toan",
+    "confirm": "mat-khau-an-toan",
+    "consent": "y",
+}
+
+
+def register(client, **changes):
+    data = {**VALID, **changes, "csrf_token": csrf_token(client, "/dang-ky")}
+    return client.post("/dang-ky", data=data)
+
+
+def test_register_logs_in_and_stores_normalised_fields(app, client):
+    response = register(
+        client, full_name="Nguye\u0302\u0303n Va\u0306n An"
+    )  # typed decomposed (NFD)
+    assert response.status_code == 302
+    with app.app_context():
+        user = db.session.execute(select(User)).scalar_one()
+        assert user.full_name == "Nguyễn Văn An"
+        assert user.phone == "0912345678"
+        assert user.email == "an.nguyen@example.vn"
+        assert user.consent_at is not None
+        assert user.password_hash != "mat-khau-an-toan"
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+
+
+def test_every_invalid_field_gets_a_vietnamese_message_and_input_is_kept(app, client):
+    response = register(
+        client,
+        full_name="",
+        date_of_birth="31/02/2001",
+        phone="12345",
+        email="khong-phai-email",
+        national_id="0123",
+        confirm="khac",
+        consent="",
+        participant_group="can_bo",
+        address="Xã Nghi Phong <b>đậm</b>",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for message in (
+        "Vui lòng nhập họ và tên.",
+        "Ngày sinh không hợp lệ",
+        "Số điện thoại gồm 10 chữ số",
+        "Địa chỉ email không hợp lệ",
+        "Số CCCD gồm đúng 12 chữ số.",
+        "Hai mật khẩu không khớp nhau.",
+        "Bạn cần đồng ý với việc xử lý dữ liệu cá nhân",
+        "vui lòng chọn cơ quan, đơn vị công tác",
+    ):
+        assert message in html, message
+    # What was typed comes back (escaped), except passwords.
+    assert 'value="khong-phai-email"' in html
+    assert "Xã Nghi Phong &lt;b&gt;đậm&lt;/b&gt;" in html
+    assert "mat-khau-an-toan" not in html
+    with app.app_context():
+        assert db.session.execute(select(User)).first() is None
+
+
+def test_too_young_is_refused(client):
+    html = register(client, date_of_birth="2024-01-01").get_data(as_text=True)
+    assert "Người dự thi phải từ đủ 12 tuổi trở lên." in html
+
+
+def test_civil_servant_picks_an_agency(app, client):
+    with app.app_context():
+        agency_id = make_agency().id
+    response = register(client, participant_group="can_bo", agency_id=str(agency_id))
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(User.agency_id)).scalar_one() == agency_id
+
+
+def test_duplicate_phone_is_refused_with_a_message(app, client):
+    with app.app_context():
+        make_user(phone="0912345678")
+    html = register(client).get_data(as_text=True)
+    assert "Số điện thoại này đã được dùng để đăng ký" in html
+
+
+def test_login_with_phone_or_email_and_logout(app, client):
+    with app.app_context():
+        make_user(phone="0912000009", email="binh@example.vn")
+    assert login(client, "0912 000 009").status_code == 302
+    token = csrf_token(client)
+    assert client.post("/dang-xuat", data={"csrf_token": token}).status_code == 302
+    assert login(client, "Binh@Example.vn").status_code == 302
+
+
+def test_wrong_password_says_so(app, client):
+    with app.app_context():
+        make_user(phone="0912000009")
+    html = login(client, "0912000009", "sai-mat-khau").get_data(as_text=True)
+    assert "Email/số điện thoại hoặc mật khẩu không đúng." in html
+
+
+def test_login_never_redirects_to_another_host(app, client):
+    with app.app_context():
+        make_user(phone="0912000009")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        token = csrf_token(client, "/dang-nhap")
+        response = client.post(
+            f"/dang-nhap?next={target}",
+            data={"identifier": "0912000009", "password": "mat-khau-8", "csrf_token": token},
+        )
+        assert response.status_code == 302
+        assert "evil" not in response.headers["Location"]
+        client.post("/dang-xuat", data={"csrf_token": csrf_token(client)})
+    token = csrf_token(client, "/dang-nhap")
+    response = client.post(
+        "/dang-nhap?next=/bai-thi-cua-toi",
+        data={"identifier": "0912000009", "password": "mat-khau-8", "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/bai-thi-cua-toi"
+
+
+def test_post_without_csrf_token_is_refused(app, client):
+    with app.app_context():
+        make_user(phone="0912000009")
+    response = client.post(
+        "/dang-nhap", data={"identifier": "0912000009", "password": "mat-khau-8"}
+    )
+    assert response.status_code == 400
+    assert "Phiên làm việc đã hết hạn" in response.get_data(as_text=True)
