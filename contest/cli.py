@@ -16,7 +16,8 @@ demo_cli = AppGroup("demo", help="The demo contest.")
 
 
 def accounts_file() -> Path:
-    return Path(current_app.instance_path) / "demo_accounts.json"
+    configured = current_app.config.get("DEMO_ACCOUNTS_FILE")
+    return Path(configured or Path(current_app.instance_path) / "demo_accounts.json")
 
 
 @attempts_cli.command("close-expired")

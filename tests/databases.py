@@ -38,7 +38,7 @@ def base_config(database_url: str, instance_path: Path) -> dict:
         "SECRET_KEY": "test-only-secret",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_ENABLED": False,
-        "INSTANCE_FOR_TESTS": str(instance_path),
+        "DEMO_ACCOUNTS_FILE": str(instance_path / "demo_accounts.json"),
     }
 
 

@@ -6,8 +6,8 @@ from datetime import datetime, timedelta
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Contest, Question, Round, Topic, User
-from contest.text import fold
 from contest.services.bank import text_key
+from contest.text import fold
 
 PASSWORD = "mat-khau-8"
 

@@ -1,0 +1,82 @@
+"""The demo contest `make run` loads, and the public pages that show it."""
+
+import json
+
+from sqlalchemy import func, select
+
+from contest.extensions import db
+from contest.models import Agency, Contest, Question, Round, User
+from contest.timekeeping import app_now
+from tests.factories import login
+
+
+def load(app, tmp_path):
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def counts():
+    return [
+        db.session.execute(select(func.count()).select_from(model)).scalar_one()
+        for model in (Contest, Round, Question, Agency, User)
+    ]
+
+
+def test_demo_loads_once_and_running_it_again_changes_nothing(app, tmp_path):
+    assert "Demo data loaded." in load(app, tmp_path)
+    with app.app_context():
+        first = counts()
+    assert "nothing changed" in load(app, tmp_path)
+    with app.app_context():
+        assert counts() == first
+        contest_count, round_count, question_count, agency_count, user_count = first
+        assert (contest_count, round_count, user_count) == (1, 4, 3)
+        assert question_count >= 60
+        assert agency_count >= 30
+        # A round is open now, and every question carries its legal source.
+        now = app_now()
+        assert any(
+            r.opens_at <= now < r.closes_at for r in db.session.execute(select(Round)).scalars()
+        )
+        assert all(q.source for q in db.session.execute(select(Question)).scalars())
+
+
+def test_demo_passwords_are_fresh_and_work(app, tmp_path):
+    load(app, tmp_path)
+    accounts = json.loads((tmp_path / "demo_accounts.json").read_text())
+    assert set(accounts) == {"organizer", "judge", "participant"}
+    assert len({a["password"] for a in accounts.values()}) == 3
+    client = app.test_client()
+    response = login(client, accounts["organizer"]["phone"], accounts["organizer"]["password"])
+    assert response.status_code == 302
+    assert client.get("/to-chuc/").status_code == 200
+
+
+def test_home_page_shows_contest_rounds_and_countdown(app, tmp_path):
+    load(app, tmp_path)
+    html = app.test_client().get("/").get_data(as_text=True)
+    assert "Cuộc thi trực tuyến tìm hiểu hoạt động kiểm soát thủ tục hành chính" in html
+    assert "Tuần thi thứ 1" in html and "Đang mở" in html and "Sắp mở" in html
+    assert "data-countdown=" in html and "đóng lúc" in html
+    assert "Giờ hiển thị là giờ Việt Nam (UTC+7)" in html
+    assert 'lang="vi"' in html
+
+
+def test_rules_page(app, tmp_path):
+    load(app, tmp_path)
+    html = app.test_client().get("/the-le").get_data(as_text=True)
+    assert "Thể lệ" in html and "dự đoán" in html
+    assert "Tuần thi thứ 4" in html
+
+
+def test_home_without_contest(client):
+    assert "Chưa có cuộc thi nào đang diễn ra" in client.get("/").get_data(as_text=True)
+
+
+def test_static_files_carry_a_content_hash_and_long_cache(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "/static/style.css?v=" in html
+    response = client.get("/static/style.css")
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    response.close()
