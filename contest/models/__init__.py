@@ -2,6 +2,7 @@
 
 from contest.models.agency import Agency
 from contest.models.attempt import Attempt, AttemptItem, AttemptStatus
+from contest.models.bank_upload import BankUpload
 from contest.models.contest import Contest, ContestStatus, PredictionTarget, RevealAnswers, Round
 from contest.models.question import Question, Topic
 from contest.models.user import ParticipantGroup, Role, User
@@ -11,6 +12,7 @@ __all__ = [
     "Attempt",
     "AttemptItem",
     "AttemptStatus",
+    "BankUpload",
     "Contest",
     "ContestStatus",
     "ParticipantGroup",

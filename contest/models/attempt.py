@@ -85,6 +85,8 @@ class AttemptItem(db.Model):
     # Shown positions chosen by the participant; None when not answered.
     chosen: Mapped[list[int] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None]
+    # Set when the attempt closes, so that per-question statistics are one GROUP BY.
+    is_correct: Mapped[bool | None]
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
 

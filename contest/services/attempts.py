@@ -4,7 +4,7 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contest.domain import drawing, scoring, timing
@@ -221,22 +221,34 @@ def submit_attempt(attempt: Attempt, now: datetime, grace: timedelta) -> Attempt
 
 def finalize(attempt: Attempt, finished_at: datetime, status: AttemptStatus) -> bool:
     """Score and close the attempt unless another request or host closed it first."""
-    pairs = db.session.execute(
-        select(AttemptItem.chosen, AttemptItem.correct).where(AttemptItem.attempt_id == attempt.id)
+    rows = db.session.execute(
+        select(AttemptItem.position, AttemptItem.chosen, AttemptItem.correct).where(
+            AttemptItem.attempt_id == attempt.id
+        )
     ).all()
+    flags = {position: scoring.is_correct(chosen, correct) for position, chosen, correct in rows}
     result = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
         .values(
             status=status,
             submitted_at=finished_at,
-            correct_count=scoring.count_correct(pairs),
+            correct_count=sum(flags.values()),
             duration_ms=timing.duration_ms(attempt.started_at, finished_at),
         )
     )
+    won = result.rowcount == 1
+    if won and flags:
+        items = AttemptItem.__table__  # Core: one executemany, no ORM bulk-by-key semantics
+        db.session.execute(
+            update(items)
+            .where(items.c.attempt_id == attempt.id, items.c.position == bindparam("pos"))
+            .values(is_correct=bindparam("flag")),
+            [{"pos": position, "flag": flag} for position, flag in flags.items()],
+        )
     db.session.commit()
     db.session.refresh(attempt)
-    return result.rowcount == 1
+    return won
 
 
 def close_expired(now: datetime, grace: timedelta, batch_size: int = 500) -> int:

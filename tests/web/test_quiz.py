@@ -96,6 +96,8 @@ def test_full_journey_start_save_reload_submit_result(app, client):
         assert attempt.correct_count == 6
         assert attempt.prediction == 1234
         assert attempt.duration_ms >= 0
+    flags = [item.is_correct for item in items(app, attempt_id)]
+    assert flags == [True] * 6 + [False] * 4
 
 
 def test_saving_the_same_choice_twice_is_idempotent(app, client):
