@@ -1,0 +1,90 @@
+"""Checks made before any spreadsheet library sees the bytes.
+
+``sniff`` decides the format from the content (not the file name), enforces the
+size limits and spots archives built to explode when decompressed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from .messages import format_count, format_size, make_issue
+from .models import Issue, Limits
+
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+MAX_ZIP_ENTRIES = 10_000
+# Entries smaller than this are never "bombs", whatever their ratio.
+RATIO_FLOOR = 1024 * 1024
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
+_ENCRYPTED_STREAMS = (_utf16("EncryptedPackage"), _utf16("EncryptionInfo"))
+_BIFF_STREAMS = (_utf16("Workbook"), _utf16("Book"))
+
+
+def sniff(data: bytes, filename: str, limits: Limits) -> tuple[str | None, Issue | None]:
+    """Return ("xlsx" | "xlsb" | "ods" | "xls", None) or (None, file-level issue)."""
+    if len(data) > limits.max_file_bytes:
+        size, limit = format_size(len(data)), format_size(limits.max_file_bytes)
+        return None, make_issue("file_too_large", name=filename, size=size, limit=limit)
+    if data.startswith(CFB_MAGIC):
+        return _sniff_cfb(data, filename)
+    if data.startswith(ZIP_MAGICS):
+        return _sniff_zip(data, filename, limits)
+    return None, make_issue("not_a_spreadsheet", name=filename)
+
+
+def _sniff_cfb(data: bytes, filename: str) -> tuple[str | None, Issue | None]:
+    """An OLE2 compound file: a legacy .xls, or an encrypted OOXML package."""
+    if any(stream in data for stream in _ENCRYPTED_STREAMS):
+        return None, make_issue("encrypted", name=filename)
+    is_biff = any(stream in data for stream in _BIFF_STREAMS)
+    if not is_biff and filename.lower().endswith((".xlsx", ".xlsm")):
+        # Excel saves a password-protected .xlsx as a compound file.
+        return None, make_issue("encrypted", name=filename)
+    return "xls", None
+
+
+def _sniff_zip(data: bytes, filename: str, limits: Limits) -> tuple[str | None, Issue | None]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            problem = _archive_problem(infos, limits)
+            if problem:
+                return None, make_issue("suspicious_archive", name=filename, detail=problem)
+            names = {info.filename for info in infos}
+            mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
+        return None, make_issue("damaged", name=filename)
+    except NotImplementedError:  # unsupported compression method
+        return None, make_issue("damaged", name=filename)
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        return ("xlsb" if "xl/workbook.bin" in names else "xlsx"), None
+    if mimetype.startswith(ODS_MIMETYPE) or (not mimetype and "content.xml" in names):
+        return "ods", None
+    if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
+        return "xlsx", None
+    return None, make_issue("not_a_spreadsheet", name=filename)
+
+
+def _archive_problem(infos: list[zipfile.ZipInfo], limits: Limits) -> str | None:
+    """Why the archive looks like a decompression bomb, in Vietnamese, or None."""
+    if len(infos) > MAX_ZIP_ENTRIES:
+        return f"{format_count(len(infos))} tệp con"
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed_bytes:
+        size, limit = format_size(total), format_size(limits.max_uncompressed_bytes)
+        return f"giải nén ra {size}, vượt giới hạn {limit}"
+    for info in infos:
+        if info.file_size < RATIO_FLOOR:
+            continue
+        if info.file_size > limits.max_compression_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            return f"tỉ lệ nén {format_count(ratio)}:1"
+    return None
