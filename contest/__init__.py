@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from contest.admin.routes import bp as admin_bp
     from contest.auth.routes import bp as auth_bp
+    from contest.bank.routes import bp as bank_bp
     from contest.judge.routes import bp as judge_bp
     from contest.main.routes import bp as main_bp
     from contest.quiz.routes import bp as quiz_bp
@@ -73,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(admin_bp, url_prefix="/to-chuc")
+    app.register_blueprint(bank_bp, url_prefix="/to-chuc/ngan-hang")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")
 
 

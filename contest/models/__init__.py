@@ -5,6 +5,7 @@ from contest.models.attempt import Attempt, AttemptItem, AttemptStatus
 from contest.models.bank_upload import BankUpload
 from contest.models.contest import Contest, ContestStatus, PredictionTarget, RevealAnswers, Round
 from contest.models.question import Question, Topic
+from contest.models.results import ResultPublication, RoundEntry, SnapshotRow
 from contest.models.user import ParticipantGroup, Role, User
 
 __all__ = [
@@ -19,7 +20,10 @@ __all__ = [
     "PredictionTarget",
     "Question",
     "RevealAnswers",
+    "ResultPublication",
     "Role",
+    "RoundEntry",
+    "SnapshotRow",
     "Round",
     "Topic",
     "User",

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.domain.clock import utcnow
@@ -41,6 +41,10 @@ class Contest(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=ContestStatus.DRAFT)
     # Participant groups allowed to take part; an empty list means everyone.
     eligible_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # False: a person who wins in several rounds keeps only the higher prize.
+    several_prizes_per_person: Mapped[bool] = mapped_column(default=False)
+    # How agencies are ranked for collective prizes: participants, participation_rate, average_score.
+    collective_measure: Mapped[str] = mapped_column(String(30), default="participation_rate")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     rounds: Mapped[list["Round"]] = relationship(
@@ -56,6 +60,9 @@ class Round(db.Model):
         CheckConstraint("time_limit_seconds > 0", name="time_limit"),
         CheckConstraint("attempts_allowed IS NULL OR attempts_allowed > 0", name="attempts"),
         CheckConstraint("counted_attempt IN ('best', 'first', 'last')", name="counted_attempt"),
+        CheckConstraint(
+            "results_status IN ('draft', 'reviewed', 'published')", name="results_status"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +85,19 @@ class Round(db.Model):
     prediction_target: Mapped[str] = mapped_column(
         String(20), default=PredictionTarget.PARTICIPANTS
     )
+
+    # Tie-break steps in order (see contest.domain.ranking); a step left out is switched off.
+    ranking_chain: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["correct", "prediction", "duration", "submitted"]
+    )
+    # The value predictions are compared with, frozen when the round closes.
+    prediction_actual: Mapped[int | None] = mapped_column(BigInteger)
+    prediction_actual_at: Mapped[datetime | None]
+    # Prizes per participant group: {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}.
+    prize_counts: Mapped[dict[str, int]] = mapped_column(
+        JSON, default=lambda: {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}
+    )
+    results_status: Mapped[str] = mapped_column(String(20), default="draft")
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
 

@@ -1,0 +1,172 @@
+"""The question bank for organizers: upload with a dry run, import, list, edit, retire."""
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from contest.auth.routes import safe_next
+from contest.bank.forms import FilterForm, QuestionForm, UploadForm
+from contest.domain.clock import to_vietnam
+from contest.extensions import db
+from contest.guards import require_role
+from contest.models import BankUpload, Question
+from contest.services import bank_admin, bank_uploads
+from contest.services.bank_import import export_bank
+from contest.templating import thousands
+from contest.timekeeping import app_now
+from question_bank import write_template_workbook
+
+bp = Blueprint("bank", __name__)
+require_role(bp, lambda user: user.is_organizer)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_response(write, download_name: str):
+    """An .xlsx built in memory, as an attachment that no cache keeps."""
+    out = io.BytesIO()
+    write(out)
+    out.seek(0)
+    response = send_file(
+        out, mimetype=XLSX, as_attachment=True, download_name=download_name, max_age=0
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def back_to(target: str | None) -> str:
+    """A path on this site to return to (the filtered list), else the bank list."""
+    return target if target and safe_next(target) == target else url_for("bank.index")
+
+
+@bp.route("/")
+def index():
+    """The bank: search ignoring diacritics, filters, and each question's statistics."""
+    form = FilterForm(formdata=request.args)
+    form.topic.choices = [(0, "Tất cả chủ đề"), *bank_admin.topic_choices()]
+    page = bank_admin.search_bank(form.filters(), request.args.get("page", 1, type=int))
+    return render_template("admin/bank/index.html", form=form, page=page, args=form.query_args())
+
+
+@bp.route("/nhap", methods=["GET", "POST"])
+def upload():
+    """Upload a bank file; it is checked (dry run) before anything is saved."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        file = form.file.data
+        try:
+            stored = bank_uploads.store_upload(file.read(), file.filename, current_user.id)
+        except bank_uploads.UploadRejected as refusal:
+            form.file.errors.extend(refusal.messages)
+        else:
+            return redirect(url_for("bank.upload_result", upload_id=stored.id))
+    return render_template("admin/bank/upload.html", form=form)
+
+
+@bp.route("/nhap/<int:upload_id>")
+def upload_result(upload_id: int):
+    """The dry run: counts per topic and difficulty, every error and warning, the import button."""
+    upload = db.get_or_404(BankUpload, upload_id)
+    report = None if upload.imported_at else bank_uploads.preview(upload)
+    return render_template(
+        "admin/bank/upload_result.html",
+        upload=upload,
+        report=report,
+        issues=bank_uploads.issue_rows(report.result) if report else [],
+        spreadsheet=bank_uploads.is_spreadsheet(upload),
+    )
+
+
+@bp.route("/nhap/<int:upload_id>/loi.xlsx")
+def error_workbook(upload_id: int):
+    """The organizer's own workbook back, with a "Lỗi" column and the bad cells marked."""
+    upload = db.get_or_404(BankUpload, upload_id)
+    if not bank_uploads.is_spreadsheet(upload):
+        abort(404)
+    try:
+        data = bank_uploads.error_workbook(upload)
+    except ValueError as error:
+        flash(str(error), "error")
+        return redirect(url_for("bank.upload_result", upload_id=upload.id))
+    return xlsx_response(lambda out: out.write(data), bank_uploads.error_workbook_name(upload))
+
+
+@bp.route("/nhap/<int:upload_id>/thuc-hien", methods=["POST"])
+def run_import(upload_id: int):
+    """Import the checked file: all its questions in one commit, once however often clicked."""
+    upload = db.get_or_404(BankUpload, upload_id)
+    outcome = bank_uploads.import_upload(upload, app_now())
+    if outcome.status == "invalid":
+        flash("Tệp có lỗi nên chưa nhập câu hỏi nào. Xem danh sách lỗi bên dưới.", "error")
+        return redirect(url_for("bank.upload_result", upload_id=upload_id))
+    if outcome.status == "already_imported":
+        flash(
+            f"Tệp này đã được nhập trước đó ({thousands(outcome.saved)} câu hỏi); "
+            "không nhập lại lần nữa.",
+            "info",
+        )
+    else:
+        flash(f"Đã nhập {thousands(outcome.saved)} câu hỏi.", "success")
+    return redirect(url_for("bank.index"))
+
+
+@bp.route("/mau.xlsx")
+def template_workbook():
+    """The blank template: header, examples, drop-down lists and instructions."""
+    return xlsx_response(write_template_workbook, "mau-ngan-hang-cau-hoi.xlsx")
+
+
+@bp.route("/xuat.xlsx")
+def export():
+    """The bank in the template's layout (questions in use; all with ?tat_ca=1)."""
+    include_retired = request.args.get("tat_ca") == "1"
+    stamp = to_vietnam(app_now()).strftime("%Y%m%d")
+    return xlsx_response(
+        lambda out: export_bank(out, include_retired), f"ngan-hang-cau-hoi-{stamp}.xlsx"
+    )
+
+
+@bp.route("/<int:question_id>/sua", methods=["GET", "POST"])
+def edit(question_id: int):
+    """Edit a question: saving makes a new version; attempts already taken keep theirs."""
+    question = db.get_or_404(Question, question_id)
+    form = QuestionForm()
+    topics = dict(bank_admin.topic_choices())
+    form.topic.choices = [(0, "— Không có chủ đề —"), *topics.items()]
+    if request.method == "GET":
+        form.fill_from(question, set(topics))
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        try:
+            changed = bank_admin.update_question(
+                question, int(form.version.data), form.to_edit(topics)
+            )
+        except bank_admin.EditRefused as refusal:
+            form[refusal.field].errors.append(refusal.message)
+        else:
+            if changed:
+                flash(f"Đã lưu câu hỏi số {question.id} (phiên bản {question.version}).", "success")
+            else:
+                flash("Không có thay đổi nào để lưu.", "info")
+            return redirect(back_to(form.next.data))
+    stats = bank_admin.question_stats([question.id]).get(question.id, bank_admin.QuestionStats())
+    return render_template("admin/bank/edit.html", form=form, question=question, stats=stats)
+
+
+@bp.route("/<int:question_id>/ngung", methods=["POST"])
+def retire(question_id: int):
+    """Retire a question: it is never drawn into a new attempt."""
+    question = db.get_or_404(Question, question_id)
+    bank_admin.set_active(question, False)
+    flash(f"Đã ngừng dùng câu hỏi số {question_id}; câu hỏi sẽ không được rút vào bài thi mới.")
+    return redirect(back_to(request.form.get("next")))
+
+
+@bp.route("/<int:question_id>/khoi-phuc", methods=["POST"])
+def restore(question_id: int):
+    """Put a retired question back in use."""
+    question = db.get_or_404(Question, question_id)
+    bank_admin.set_active(question, True)
+    flash(f"Đã khôi phục câu hỏi số {question_id}.", "success")
+    return redirect(back_to(request.form.get("next")))
