@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 
 from contest.domain.clock import utcnow
 from contest.services import attempts as attempt_service
-from contest.services import bank_import, demo
+from contest.services import bank_import, demo, results
 
 questions_cli = AppGroup("questions", help="The question bank: import and export.")
 attempts_cli = AppGroup("attempts", help="Attempts: housekeeping safe to run from cron.")
@@ -28,6 +28,9 @@ def close_expired():
     grace = attempt_service.grace_period(current_app.config["ATTEMPT_GRACE_SECONDS"])
     closed = attempt_service.close_expired(utcnow(), grace)
     click.echo(f"Closed {closed} expired attempt(s).")
+    frozen = results.freeze_closed_rounds(utcnow(), grace)
+    if frozen:
+        click.echo(f"Froze the prediction's actual value of {frozen} closed round(s).")
 
 
 @demo_cli.command("load")

@@ -109,3 +109,29 @@ def login(client, user_or_phone, password=PASSWORD):
 
 def shift(moment: datetime, **delta) -> datetime:
     return moment + timedelta(**delta)
+
+
+def make_entry(round_, user, correct, prediction=None, seconds=300, minute=0, total=20, number=1):
+    """A finished attempt folded into the participant's entry, as closing an attempt does."""
+    from contest.models import Attempt
+    from contest.services.entries import record_entry
+
+    started = round_.opens_at + timedelta(hours=1, minutes=minute)
+    attempt = Attempt(
+        round_id=round_.id,
+        user_id=user.id,
+        number=number,
+        started_at=started,
+        deadline=started + timedelta(minutes=20),
+        submitted_at=started + timedelta(seconds=seconds),
+        status="submitted",
+        question_count=total,
+        correct_count=correct,
+        duration_ms=seconds * 1000,
+        prediction=prediction,
+    )
+    db.session.add(attempt)
+    db.session.flush()
+    record_entry(attempt)
+    db.session.commit()
+    return attempt

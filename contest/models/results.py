@@ -19,16 +19,6 @@ class RoundEntry(db.Model):
 
     __table_args__ = (
         UniqueConstraint("round_id", "user_id"),
-        # The default chain's order: the top of a round is an index range scan.
-        Index(
-            "ix_round_entry_ranking",
-            "round_id",
-            "correct_count",
-            "prediction_error",
-            "duration_ms",
-            "submitted_at",
-        ),
-        Index("ix_round_entry_group_ranking", "round_id", "participant_group", "correct_count"),
         Index("ix_round_entry_agency", "round_id", "agency_id"),
     )
 
@@ -78,7 +68,9 @@ class SnapshotRow(db.Model):
         ForeignKey("result_publication.id"), primary_key=True
     )
     position: Mapped[int] = mapped_column(primary_key=True)
+    # Rank among all entries of the round, and within the participant's group (prizes).
     rank: Mapped[int]
+    group_rank: Mapped[int]
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempt.id"))
     participant_group: Mapped[str] = mapped_column(String(20))
@@ -89,3 +81,19 @@ class SnapshotRow(db.Model):
     duration_ms: Mapped[int] = mapped_column(BigInteger)
     submitted_at: Mapped[datetime]
     prize: Mapped[str | None] = mapped_column(String(10))
+
+
+# The default chain's order, so that the top of a round (or of a group) is an index range scan.
+_RANKING_ORDER = (
+    RoundEntry.correct_count.desc(),
+    RoundEntry.prediction_error,
+    RoundEntry.duration_ms,
+    RoundEntry.submitted_at,
+)
+Index("ix_round_entry_ranking", RoundEntry.round_id, *_RANKING_ORDER)
+Index(
+    "ix_round_entry_group_ranking",
+    RoundEntry.round_id,
+    RoundEntry.participant_group,
+    *_RANKING_ORDER,
+)

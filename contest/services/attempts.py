@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, AttemptStatus, ContestStatus, Question, Round, User
+from contest.services import entries
 
 
 class AttemptRefused(Exception):
@@ -238,6 +239,9 @@ def finalize(attempt: Attempt, finished_at: datetime, status: AttemptStatus) -> 
         )
     )
     won = result.rowcount == 1
+    if won:
+        db.session.refresh(attempt)
+        entries.record_entry(attempt)
     if won and flags:
         items = AttemptItem.__table__  # Core: one executemany, no ORM bulk-by-key semantics
         db.session.execute(

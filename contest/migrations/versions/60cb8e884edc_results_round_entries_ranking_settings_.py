@@ -61,14 +61,17 @@ def upgrade():
     )
     with op.batch_alter_table('round_entry', schema=None) as batch_op:
         batch_op.create_index('ix_round_entry_agency', ['round_id', 'agency_id'], unique=False)
-        batch_op.create_index('ix_round_entry_group_ranking', ['round_id', 'participant_group', 'correct_count'], unique=False)
-        batch_op.create_index('ix_round_entry_ranking', ['round_id', 'correct_count', 'prediction_error', 'duration_ms', 'submitted_at'], unique=False)
+        # The default tie-break chain's order (correct answers descending first).
+        ranking_order = [sa.text('correct_count DESC'), 'prediction_error', 'duration_ms', 'submitted_at']
+        batch_op.create_index('ix_round_entry_group_ranking', ['round_id', 'participant_group', *ranking_order], unique=False)
+        batch_op.create_index('ix_round_entry_ranking', ['round_id', *ranking_order], unique=False)
         batch_op.create_index(batch_op.f('ix_round_entry_user_id'), ['user_id'], unique=False)
 
     op.create_table('snapshot_row',
     sa.Column('publication_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('rank', sa.Integer(), nullable=False),
+    sa.Column('group_rank', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('attempt_id', sa.Integer(), nullable=False),
     sa.Column('participant_group', sa.String(length=20), nullable=False),
