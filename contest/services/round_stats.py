@@ -1,0 +1,167 @@
+"""Figures judges and organizers look at: score bands, participation per day, agencies, questions."""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, literal_column, select
+
+from contest.domain.statistics import (
+    BANDS,
+    AgencyFigures,
+    AgencyNode,
+    rank_agencies,
+    roll_up,
+    score_band,
+)
+from contest.extensions import db
+from contest.models import Agency, Attempt, AttemptItem, AttemptStatus, Question, Round, RoundEntry
+
+
+def score_bands(round_: Round, group: str | None = None) -> dict[str, int]:
+    """Counted entries per score band (all correct, ≥ 75%, 25–75%, < 25%, none)."""
+    query = (
+        select(RoundEntry.correct_count, RoundEntry.question_count, func.count())
+        .where(RoundEntry.round_id == round_.id)
+        .group_by(RoundEntry.correct_count, RoundEntry.question_count)
+    )
+    if group:
+        query = query.where(RoundEntry.participant_group == group)
+    bands = Counter({band: 0 for band in BANDS})
+    for correct, total, count in db.session.execute(query):
+        bands[score_band(correct, total)] += count
+    return dict(bands)
+
+
+def vietnam_date(column):
+    """The calendar day in Vietnam (UTC+7) of a naive UTC timestamp, in SQL."""
+    if db.engine.dialect.name == "sqlite":
+        return func.date(column, "+7 hours")
+    return func.date(column + literal_column("interval '7 hours'"))
+
+
+def entries_per_day(round_: Round) -> list[tuple[date, int]]:
+    """Finished attempts per day (Vietnam time)."""
+    day = vietnam_date(Attempt.submitted_at).label("day")
+    rows = db.session.execute(
+        select(day, func.count())
+        .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
+        .group_by(day)
+        .order_by(day)
+    ).all()
+    return [(d if isinstance(d, date) else date.fromisoformat(d), n) for d, n in rows]
+
+
+@dataclass(frozen=True)
+class AgencyLine:
+    agency: Agency
+    depth: int
+    own: AgencyFigures
+    total: AgencyFigures
+    rank: int | None
+
+
+def agency_figures(round_: Round) -> dict[int, AgencyFigures]:
+    """Each agency's own figures (without the agencies below it)."""
+    rows = db.session.execute(
+        select(
+            RoundEntry.agency_id,
+            func.count(),
+            func.coalesce(func.sum(RoundEntry.attempts_count), 0),
+            func.count().filter(RoundEntry.correct_count == RoundEntry.question_count),
+            func.coalesce(func.sum(RoundEntry.correct_count), 0),
+        )
+        .where(RoundEntry.round_id == round_.id, RoundEntry.agency_id.is_not(None))
+        .group_by(RoundEntry.agency_id)
+    )
+    return {
+        agency_id: AgencyFigures(int(people), int(entries), int(perfect), int(score))
+        for agency_id, people, entries, perfect, score in rows
+    }
+
+
+def agency_table(round_: Round) -> list[AgencyLine]:
+    """Every agency in hierarchy order with its own and rolled-up figures and its rank under
+    the contest's collective measure (ranked on rolled-up figures)."""
+    agencies = db.session.execute(select(Agency).order_by(Agency.name)).scalars().all()
+    own = agency_figures(round_)
+    nodes = []
+    for agency in agencies:
+        figures = own.get(agency.id, AgencyFigures())
+        figures.headcount = agency.headcount or 0
+        nodes.append(AgencyNode(agency.id, agency.parent_id, figures))
+    totals = roll_up(nodes)
+    ranks = {
+        agency_id: rank
+        for rank, agency_id, _value in rank_agencies(totals, round_.contest.collective_measure)
+    }
+    return [
+        AgencyLine(
+            agency,
+            depth,
+            own.get(agency.id, AgencyFigures()),
+            totals[agency.id],
+            ranks.get(agency.id),
+        )
+        for agency, depth in hierarchy_order(agencies)
+    ]
+
+
+def hierarchy_order(agencies: list[Agency]) -> list[tuple[Agency, int]]:
+    children: dict[int | None, list[Agency]] = {}
+    known = {a.id for a in agencies}
+    for agency in agencies:
+        parent = agency.parent_id if agency.parent_id in known else None
+        children.setdefault(parent, []).append(agency)
+    ordered: list[tuple[Agency, int]] = []
+    stack = [(a, 0) for a in reversed(children.get(None, []))]
+    while stack:
+        agency, depth = stack.pop()
+        ordered.append((agency, depth))
+        stack.extend((c, depth + 1) for c in reversed(children.get(agency.id, [])))
+    return ordered
+
+
+def descendant_ids(agency_id: int) -> list[int]:
+    """The agency and every agency below it: a district filter includes its communes."""
+    parents = dict(db.session.execute(select(Agency.id, Agency.parent_id)).all())
+    children: dict[int, list[int]] = {}
+    for child, parent in parents.items():
+        if parent is not None:
+            children.setdefault(parent, []).append(child)
+    found, stack = [], [agency_id]
+    while stack:
+        current = stack.pop()
+        if current in found:
+            continue
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return found
+
+
+@dataclass(frozen=True)
+class QuestionLine:
+    question_id: int
+    text: str
+    source: str | None
+    drawn: int
+    correct: int
+
+    @property
+    def share_correct(self) -> float | None:
+        return self.correct / self.drawn if self.drawn else None
+
+
+def question_stats(round_: Round) -> list[QuestionLine]:
+    """How often each question was drawn and answered correctly in the round's closed attempts,
+    hardest first: a question almost nobody gets right is worth a second look."""
+    correct = func.count().filter(AttemptItem.is_correct.is_(True))
+    rows = db.session.execute(
+        select(Question.id, Question.text, Question.source, func.count(), correct)
+        .join(AttemptItem, AttemptItem.question_id == Question.id)
+        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+        .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
+        .group_by(Question.id, Question.text, Question.source)
+    ).all()
+    lines = [QuestionLine(qid, text, source, drawn, ok) for qid, text, source, drawn, ok in rows]
+    return sorted(lines, key=lambda line: (line.share_correct or 0, -line.drawn))
