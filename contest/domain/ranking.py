@@ -1,10 +1,13 @@
 """Ranking a round's entries by the contest's tie-break chain.
 
-The default chain, as published rules word it:
-  1. more correct answers rank higher;
-  2. then the smaller prediction error |prediction − actual| (no prediction ranks after any);
-  3. then the shorter time taken;
-  4. then the earlier submission.
+The default chain, as the rules page prints it (from `describe_chain`, word for word):
+  1. nhiều câu trả lời đúng hơn xếp trên
+  2. nếu bằng nhau thì dự đoán gần đúng nhất (sai số tuyệt đối nhỏ hơn) xếp trên; không dự đoán xếp sau
+  3. nếu bằng nhau thì thời gian làm bài ngắn hơn xếp trên
+  4. nếu bằng nhau thì nộp bài sớm hơn xếp trên
+  5. nếu vẫn bằng nhau sau mọi tiêu chí thì đồng hạng
+That is: more correct answers; then the smaller |prediction − actual| (no prediction after any);
+then the shorter time taken; then the earlier submission.
 Entries still equal after every step share a rank (1, 2, 2, 4). Each step can be switched off
 and the steps reordered per round; `describe_chain` prints the chain from the same settings.
 """

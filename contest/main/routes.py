@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from contest.domain.ranking import describe_chain
 from contest.domain.schedule import next_event, round_state
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
@@ -48,7 +49,11 @@ def rules():
     contest = current_contest()
     if contest is None:
         abort(404)
-    return render_template("rules.html", contest=contest, rounds=contest.rounds)
+    chains = [(r, describe_chain(r.ranking_chain)) for r in contest.rounds]
+    same_chain = len({tuple(chain) for _round, chain in chains}) <= 1
+    return render_template(
+        "rules.html", contest=contest, rounds=contest.rounds, chains=chains, same_chain=same_chain
+    )
 
 
 @bp.route("/healthz")

@@ -22,6 +22,7 @@ from contest.extensions import db, limiter
 from contest.models import Attempt, Round
 from contest.quiz import payloads
 from contest.services import attempts as service
+from contest.services.ranking import participant_rank
 from contest.timekeeping import app_now
 
 bp = Blueprint("quiz", __name__)
@@ -126,7 +127,13 @@ def result(attempt_id: int):
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     round_ = attempt.round
     revealed = timing.answers_revealed(round_.reveal_answers, app_now(), round_.closes_at, True)
-    return render_template("quiz/result.html", attempt=attempt, round=round_, revealed=revealed)
+    return render_template(
+        "quiz/result.html",
+        attempt=attempt,
+        round=round_,
+        revealed=revealed,
+        standing=participant_rank(round_, current_user.id),
+    )
 
 
 @bp.route("/bai-thi-cua-toi")

@@ -19,9 +19,7 @@ trả lời đã được lưu.
 
 3. Cách tính điểm và xếp giải
 - Mỗi câu trả lời đúng được tính 01 điểm; câu có nhiều đáp án đúng phải chọn đủ và đúng.
-- Xếp hạng theo thứ tự: nhiều câu trả lời đúng hơn; nếu bằng nhau thì dự đoán gần đúng nhất \
-(sai số nhỏ hơn) xếp trên; nếu vẫn bằng nhau thì thời gian làm bài ngắn hơn xếp trên; nếu vẫn \
-bằng nhau thì nộp bài sớm hơn xếp trên.
+- Thứ tự xếp hạng của từng tuần thi được nêu ở mục "Tiêu chí xếp hạng" bên dưới.
 - Mỗi tuần thi trao: 01 giải Nhất, 02 giải Nhì, 03 giải Ba và 10 giải Khuyến khích. Một người \
 đạt giải ở nhiều tuần chỉ nhận giải cao nhất.
 

@@ -92,3 +92,10 @@ def test_chain_described_in_order():
         "2. nếu bằng nhau thì thời gian làm bài ngắn hơn xếp trên",
         "3. nếu vẫn bằng nhau sau mọi tiêu chí thì đồng hạng",
     ]
+
+
+def test_the_docstring_states_the_default_chain_word_for_word():
+    from contest.domain import ranking
+
+    for line in describe_chain(DEFAULT_CHAIN):
+        assert line in ranking.__doc__

@@ -68,6 +68,11 @@ def test_rules_page(app, tmp_path):
     html = app.test_client().get("/the-le").get_data(as_text=True)
     assert "Thể lệ" in html and "dự đoán" in html
     assert "Tuần thi thứ 4" in html
+    # The ranking chain is printed from the rounds' settings, word for word as judges see it.
+    from contest.domain.ranking import describe_chain
+
+    for line in describe_chain(["correct", "prediction", "duration", "submitted"]):
+        assert line in html
 
 
 def test_home_without_contest(client):

@@ -90,6 +90,7 @@ def test_full_journey_start_save_reload_submit_result(app, client):
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "6/10" in result
     assert "1.234" in result
+    assert "<strong>1/1</strong> trong nhóm đối tượng của bạn" in result
     with app.app_context():
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.status == "submitted"
