@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from contest import config as app_config
-from contest.extensions import csrf, db, limiter, login_manager, migrate
+from contest.extensions import compress, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     sqlite_tuning.install()
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -64,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from contest.admin.routes import bp as admin_bp
+    from contest.agencies.routes import bp as agencies_bp
     from contest.auth.routes import bp as auth_bp
     from contest.bank.routes import bp as bank_bp
     from contest.judge.routes import bp as judge_bp
@@ -75,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(quiz_bp)
     app.register_blueprint(admin_bp, url_prefix="/to-chuc")
     app.register_blueprint(bank_bp, url_prefix="/to-chuc/ngan-hang")
+    app.register_blueprint(agencies_bp, url_prefix="/to-chuc/co-quan")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")
 
 

@@ -85,3 +85,10 @@ def test_static_files_carry_a_content_hash_and_long_cache(client):
     response = client.get("/static/style.css")
     assert "max-age=31536000" in response.headers["Cache-Control"]
     response.close()
+
+
+def test_pages_are_compressed_for_slow_networks(app, tmp_path):
+    load(app, tmp_path)
+    response = app.test_client().get("/the-le", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.get("Content-Encoding") == "gzip"
+    assert int(response.headers["Content-Length"]) < 4000
