@@ -76,7 +76,7 @@ class Round(db.Model):
     topic_quotas: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     time_limit_seconds: Mapped[int]
     # None: unlimited attempts.
-    attempts_allowed: Mapped[int | None] = mapped_column(default=1)
+    attempts_allowed: Mapped[int | None]
     counted_attempt: Mapped[str] = mapped_column(String(10), default="best")
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     reveal_answers: Mapped[str] = mapped_column(String(20), default=RevealAnswers.AFTER_CLOSE)
