@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from contest.agency_cli import agencies_cli
 from contest.domain.clock import utcnow
 from contest.services import attempts as attempt_service
 from contest.services import bank_import, demo, results
@@ -87,3 +88,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(questions_cli)
     app.cli.add_command(attempts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(agencies_cli)

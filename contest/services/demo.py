@@ -5,15 +5,14 @@ import os
 import secrets
 from datetime import datetime, time, timedelta
 from importlib import resources
-from io import BytesIO
 from pathlib import Path
 
-from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from contest.domain.clock import from_vietnam, to_vietnam
 from contest.extensions import db
 from contest.models import Agency, Contest, ContestStatus, ParticipantGroup, Role, Round, User
+from contest.services.agency_import import import_agencies
 from contest.services.bank import existing_keys, save_questions
 from contest.services.rules_text import DEMO_RULES
 from question_bank import read_question_file
@@ -21,13 +20,6 @@ from question_bank import read_question_file
 DEMO_TITLE = "Cuộc thi trực tuyến tìm hiểu hoạt động kiểm soát thủ tục hành chính"
 QUESTIONS_FILE = "cau_hoi_kiem_soat_tthc.xlsx"
 AGENCIES_FILE = "co_quan_don_vi.xlsx"
-AGENCY_HEADERS = {
-    "Mã": "code",
-    "Tên cơ quan, đơn vị": "name",
-    "Mã cơ quan cấp trên": "parent",
-    "Loại": "kind",
-    "Số biên chế": "headcount",
-}
 DEMO_ACCOUNTS = (
     ("organizer", "Ban Tổ chức (demo)", "btc@demo.thitructuyen.vn", "0900000001", Role.ORGANIZER),
     ("judge", "Ban Giám khảo (demo)", "bgk@demo.thitructuyen.vn", "0900000002", Role.JUDGE),
@@ -71,35 +63,11 @@ def load_demo(now: datetime, accounts_file: Path) -> bool:
 
 
 def load_agencies(data: bytes) -> dict[str, Agency]:
-    """The demo agency list (code, name, parent code, kind, headcount) from its workbook."""
-    sheet = load_workbook(BytesIO(data), read_only=True, data_only=True).worksheets[0]
-    columns: dict[str, int] = {}
-    agencies: dict[str, Agency] = {}
-    parents: dict[str, str] = {}
-    for row in sheet.iter_rows(values_only=True):
-        cells = [str(c).strip() if c is not None else "" for c in row]
-        if not columns:
-            if "Mã" in cells:
-                columns = {AGENCY_HEADERS[c]: i for i, c in enumerate(cells) if c in AGENCY_HEADERS}
-            continue
-        code = cells[columns["code"]]
-        if not code:
-            continue
-        headcount = row[columns["headcount"]]
-        agencies[code] = Agency(
-            code=code,
-            name=cells[columns["name"]],
-            kind=cells[columns["kind"]] or None,
-            headcount=int(headcount) if headcount not in (None, "") else None,
-        )
-        parents[code] = cells[columns["parent"]]
-    for code, parent in parents.items():
-        if parent:
-            if parent not in agencies:
-                raise DemoDataError(f"agency {code}: unknown parent {parent}")
-            agencies[code].parent = agencies[parent]
-    db.session.add_all(agencies.values())
-    return agencies
+    """The demo agency list, through the organizers' import, in the caller's transaction."""
+    report = import_agencies(data, AGENCIES_FILE, dry_run=False, commit=False)
+    if not report.ok:
+        raise DemoDataError("; ".join(issue.message for issue in report.result.errors))
+    return report.agencies
 
 
 def vietnam_morning(moment: datetime) -> datetime:
