@@ -15,3 +15,6 @@ max_requests = 20000
 max_requests_jitter = 2000
 accesslog = os.environ.get("ACCESS_LOG", "-")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 27's control socket defaults to one path per user (~/.gunicorn/gunicorn.ctl): two
+# servers on one host (a test run beside `make serve`) would fight over it. Nothing uses it here.
+control_socket_disable = True

@@ -32,6 +32,14 @@ def mm_ss(milliseconds: int | None) -> str:
     return f"{minutes:02d}:{seconds:02d},{millis // 100}"
 
 
+def minutes_text(seconds: int) -> str:
+    """A time limit as people say it: "20 phút", "1 phút 30 giây", "20 giây"."""
+    minutes, rest = divmod(int(seconds), 60)
+    if not minutes:
+        return f"{rest} giây"
+    return f"{minutes} phút" + (f" {rest} giây" if rest else "")
+
+
 def thousands(value: int | None) -> str:
     """Vietnamese digit grouping: 240.000."""
     return "" if value is None else f"{value:,}".replace(",", ".")
@@ -42,6 +50,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(vn_datetime_seconds)
     app.add_template_filter(mm_ss)
     app.add_template_filter(thousands)
+    app.add_template_filter(minutes_text)
     app.add_template_global(GROUP_LABELS, "group_labels")
     app.add_template_global(GENDER_LABELS, "gender_labels")
     app.add_template_global(static_url_builder(app), "static_url")

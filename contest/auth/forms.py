@@ -22,6 +22,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
+from wtforms.widgets import TextInput
 
 from contest.models.user import GENDER_LABELS, GROUP_LABELS, ParticipantGroup
 from contest.text import (
@@ -36,7 +37,12 @@ REQUIRED = "Vui lòng nhập {}."
 
 
 class VietnameseDateField(DateField):
-    """A date as the browser's date picker sends it (2001-09-30) or as typed (30/09/2001)."""
+    """A date typed the Vietnamese way (30/09/2001), or as a date picker sends it (2001-09-30).
+
+    Shown as a text box: a phone set to English would otherwise show mm/dd/yyyy.
+    """
+
+    widget = TextInput()
 
     def process_formdata(self, valuelist):
         if not valuelist or not valuelist[0].strip():
@@ -71,6 +77,8 @@ class RegistrationForm(FlaskForm):
     )
     date_of_birth = VietnameseDateField(
         "Ngày sinh",
+        format="%d/%m/%Y",
+        render_kw={"placeholder": "30/09/2001", "inputmode": "numeric", "autocomplete": "bday"},
         validators=[InputRequired("Vui lòng nhập ngày sinh (ngày/tháng/năm).")],
     )
     gender = SelectField(

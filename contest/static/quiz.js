@@ -10,7 +10,7 @@
   var stateEl = document.getElementById("save-state");
   var timerEl = document.getElementById("timer");
   var pending = readPending();
-  var sending = false, closed = false, retryDelay = 1000, retryTimer = null;
+  var sending = false, closed = false, timeIsUp = false, retryDelay = 1000, retryTimer = null;
   var endsAt = performance.now() + Number(timerEl.dataset.secondsLeft) * 1000;
 
   Array.prototype.forEach.call(document.querySelectorAll(".js-hide"), function (el) { el.hidden = true; });
@@ -32,7 +32,7 @@
   }
   function showState() {
     var count = Object.keys(pending).length;
-    if (closed) return;
+    if (timeIsUp) return;
     if (!count) { stateEl.textContent = "Đã lưu"; stateEl.className = "save-state saved"; return; }
     stateEl.className = "save-state waiting";
     stateEl.textContent = navigator.onLine ? "Đang lưu " + count + " câu…"
@@ -68,8 +68,12 @@
     });
   }
   function pump() {
+    if (closed) return;
+    pumpOnce();
+  }
+  function pumpOnce() {
     var keys = Object.keys(pending);
-    if (sending || closed || !keys.length) { showState(); return; }
+    if (sending || !keys.length) { showState(); return; }
     var key = keys[0], body = pending[key];
     sending = true;
     send(key, body).then(function (reply) {
@@ -80,13 +84,13 @@
         persist(); retryDelay = 1000;
         mark(key, "Đã lưu", "saved");
         resync(reply.data.seconds_left);
-        pump();
+        if (!closed) pump();
       } else if (reply.status === 409) {
-        finish(reply.data.result_url);
+        if (!closed) finish(reply.data.result_url);
       } else if (reply.status === 400 || reply.status === 404) {
         delete pending[key]; persist();
         mark(key, reply.data.message || "Không lưu được", "failed");
-        pump();
+        if (!closed) pump();
       } else {
         retryLater();
       }
@@ -102,24 +106,39 @@
     try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
     window.location.assign(resultUrl || form.dataset.resultUrl);
   }
+  // Hand in once every waiting change is saved (or after a few seconds of trying). The form
+  // then carries no answers: the server counts what it has, so a stale tab never overwrites
+  // answers saved from another device. Only when changes could not be saved does the page's
+  // own copy go along, as the last chance to keep them.
+  function handIn() {
+    closed = true;
+    var waited = 0;
+    (function attempt() {
+      if (Object.keys(pending).length && waited < 8000) {
+        waited += 500;
+        pumpOnce();
+        setTimeout(attempt, 500);
+        return;
+      }
+      var stuck = Object.keys(pending).length > 0;
+      document.getElementById("confirm-field").value = "1";
+      form.querySelector('[name="answers_included"]').value = stuck && !timeIsUp ? "1" : "";
+      try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+      form.submit();
+    })();
+  }
   function timeUp() {
-    if (closed) return;
+    if (timeIsUp) return;
+    timeIsUp = true;
     Array.prototype.forEach.call(form.querySelectorAll("input, button"), function (el) {
       if (el.type !== "hidden") el.disabled = true;
     });
     stateEl.textContent = "Hết giờ — đang thu bài…";
-    // Hand in only what the server has: choices clicked after the deadline do not count.
-    var waited = 0;
-    (function handIn() {
-      if (Object.keys(pending).length && waited < 8000) { waited += 500; pump(); setTimeout(handIn, 500); return; }
-      closed = true;
-      document.getElementById("confirm-field").value = "1";
-      form.querySelector('[name="answers_included"]').value = "";
-      form.submit();
-    })();
+    handIn();
   }
   function tick() {
-    var left = Math.max(0, Math.round((endsAt - performance.now()) / 1000));
+    // Round up: the page never hands in before the server's deadline.
+    var left = Math.max(0, Math.ceil((endsAt - performance.now()) / 1000));
     timerEl.textContent = String(Math.floor(left / 60)).padStart(2, "0") + ":" + String(left % 60).padStart(2, "0");
     timerEl.classList.toggle("urgent", left <= 60);
     if (left <= 0) { timeUp(); return; }
@@ -146,7 +165,7 @@
       function (f) { return chosenIn(f).length > 0; }).length;
     var text = "Bạn đã trả lời " + answered + "/" + total + " câu. Nộp bài? Sau khi nộp không thể sửa.";
     if (!dialog || !dialog.showModal) {
-      if (window.confirm(text)) { document.getElementById("confirm-field").value = "1"; form.submit(); }
+      if (window.confirm(text)) handIn();
       return;
     }
     document.getElementById("confirm-text").textContent = text;
@@ -155,10 +174,8 @@
   document.getElementById("confirm-cancel").addEventListener("click", function () { dialog.close(); });
   document.getElementById("confirm-ok").addEventListener("click", function () {
     dialog.close();
-    closed = true;
-    document.getElementById("confirm-field").value = "1";
-    try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
-    form.submit();
+    stateEl.textContent = "Đang nộp bài…";
+    handIn();
   });
 
   // Changes that were waiting when the page was closed: show them and send them again.
