@@ -4,10 +4,12 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.ranking import describe_chain
 from contest.domain.schedule import next_event, round_state
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
+from contest.services import results
 from contest.services.contests import current_contest, windows
 from contest.timekeeping import app_now
 
@@ -61,3 +63,19 @@ def health():
     """For load balancers: the process answers and the database is reachable."""
     db.session.execute(select(1))
     return {"status": "ok"}
+
+
+@bp.route("/ket-qua")
+def published_results():
+    """Published results: each round's prize winners, as the organizing board announces them."""
+    contest = current_contest()
+    if contest is None:
+        abort(404)
+    announced = []
+    for round_ in contest.rounds:
+        publication = results.latest_publication(round_.id)
+        if publication is not None:
+            announced.append((round_, publication, results.published_winners(publication)))
+    return render_template(
+        "results.html", contest=contest, announced=announced, prize_labels=PRIZE_LABELS
+    )

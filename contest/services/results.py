@@ -14,12 +14,14 @@ from contest.domain import prizes as prize_rules
 from contest.domain.ranking import NO_PREDICTION, actual_value, describe_chain
 from contest.extensions import db
 from contest.models import (
+    Agency,
     Attempt,
     AttemptStatus,
     ResultPublication,
     Round,
     RoundEntry,
     SnapshotRow,
+    User,
 )
 from contest.services import attempts as attempt_service
 from contest.services.ranking import Scope, iter_ranking
@@ -303,3 +305,24 @@ def open_attempt_count(round_: Round) -> int:
         .select_from(Attempt)
         .where(Attempt.round_id == round_.id, Attempt.status == AttemptStatus.OPEN)
     ).scalar_one()
+
+
+def published_winners(publication: ResultPublication) -> list[dict]:
+    """Prize winners of a publication as announced publicly: name, agency, score, prediction,
+    time taken and submission time, by group then prize level then rank."""
+    rows = db.session.execute(
+        select(SnapshotRow, User.full_name, Agency.name)
+        .join(User, User.id == SnapshotRow.user_id)
+        .outerjoin(Agency, Agency.id == SnapshotRow.agency_id)
+        .where(SnapshotRow.publication_id == publication.id, SnapshotRow.prize.is_not(None))
+        .order_by(SnapshotRow.participant_group, SnapshotRow.position)
+    ).all()
+    winners = [{"row": row, "full_name": name, "agency_name": agency} for row, name, agency in rows]
+    return sorted(
+        winners,
+        key=lambda w: (
+            w["row"].participant_group,
+            prize_rules.level_order(w["row"].prize),
+            w["row"].position,
+        ),
+    )
