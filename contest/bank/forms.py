@@ -10,6 +10,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from contest.services.bank_admin import UNCLASSIFIED, BankFilters, QuestionEdit
@@ -21,8 +22,8 @@ from question_bank.text import clean_str
 ACCEPTED_FILES = ".xlsx,.xls,.ods,.gift,.txt"
 MAX_TEXT = DEFAULT_LIMITS.max_text_length
 TOO_LONG = "Nội dung dài quá {max} ký tự."
-DIFFICULTY_CHOICES = [("", "Chưa phân loại")] + [
-    (str(level), name) for level, name in DIFFICULTY_NAMES.items()
+DIFFICULTY_CHOICES = [SelectChoice("", "Chưa phân loại")] + [
+    SelectChoice(str(level), name) for level, name in DIFFICULTY_NAMES.items()
 ]
 
 
@@ -54,16 +55,20 @@ class FilterForm(FlaskForm):
     topic = SelectField("Chủ đề", coerce=int, default=0, validate_choice=False)
     difficulty = SelectField(
         "Mức độ",
-        choices=[("", "Tất cả mức độ")]
+        choices=[SelectChoice("", "Tất cả mức độ")]
         + DIFFICULTY_CHOICES[1:]
-        + [(str(UNCLASSIFIED), "Chưa phân loại")],
+        + [SelectChoice(str(UNCLASSIFIED), "Chưa phân loại")],
         default="",
         validate_choice=False,
     )
     source = StringField("Căn cứ, nguồn", filters=[_line])
     status = SelectField(
         "Trạng thái",
-        choices=[("", "Tất cả"), ("active", "Đang dùng"), ("retired", "Đã ngừng dùng")],
+        choices=[
+            SelectChoice("", "Tất cả"),
+            SelectChoice("active", "Đang dùng"),
+            SelectChoice("retired", "Đã ngừng dùng"),
+        ],
         default="",
         validate_choice=False,
     )
@@ -198,11 +203,11 @@ class QuestionForm(FlaskForm):
             raise ValidationError(f"Đáp án “{', '.join(empty)}” trỏ tới phương án trống.")
 
     def validate_topic(self, field):
-        if field.data and field.data not in {value for value, _label in field.choices}:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("Chủ đề không có trong danh sách.")
 
     def validate_difficulty(self, field):
-        if field.data not in {value for value, _label in DIFFICULTY_CHOICES}:
+        if field.data not in {choice.value for choice in DIFFICULTY_CHOICES}:
             raise ValidationError("Mức độ phải là Dễ, Trung bình hoặc Khó.")
 
     def validate_version(self, field):

@@ -4,6 +4,7 @@ import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from contest.auth.routes import safe_next
 from contest.bank.forms import FilterForm, QuestionForm, UploadForm
@@ -16,6 +17,7 @@ from contest.services.bank_import import export_bank
 from contest.templating import thousands
 from contest.timekeeping import app_now
 from question_bank import write_template_workbook
+from question_bank.answers import DIFFICULTY_NAMES
 
 bp = Blueprint("bank", __name__)
 require_role(bp, lambda user: user.is_organizer)
@@ -35,6 +37,10 @@ def xlsx_response(write, download_name: str):
     return response
 
 
+def topic_select(topics, none_label: str) -> list[SelectChoice]:
+    return [SelectChoice(0, none_label), *(SelectChoice(id_, name) for id_, name in topics)]
+
+
 def back_to(target: str | None) -> str:
     """A path on this site to return to (the filtered list), else the bank list."""
     return target if target and safe_next(target) == target else url_for("bank.index")
@@ -44,9 +50,15 @@ def back_to(target: str | None) -> str:
 def index():
     """The bank: search ignoring diacritics, filters, and each question's statistics."""
     form = FilterForm(formdata=request.args)
-    form.topic.choices = [(0, "Tất cả chủ đề"), *bank_admin.topic_choices()]
+    form.topic.choices = topic_select(bank_admin.topic_choices(), "Tất cả chủ đề")
     page = bank_admin.search_bank(form.filters(), request.args.get("page", 1, type=int))
-    return render_template("admin/bank/index.html", form=form, page=page, args=form.query_args())
+    return render_template(
+        "admin/bank/index.html",
+        form=form,
+        page=page,
+        args=form.query_args(),
+        difficulty_names=DIFFICULTY_NAMES,
+    )
 
 
 @bp.route("/nhap", methods=["GET", "POST"])
@@ -101,11 +113,8 @@ def run_import(upload_id: int):
         flash("Tệp có lỗi nên chưa nhập câu hỏi nào. Xem danh sách lỗi bên dưới.", "error")
         return redirect(url_for("bank.upload_result", upload_id=upload_id))
     if outcome.status == "already_imported":
-        flash(
-            f"Tệp này đã được nhập trước đó ({thousands(outcome.saved)} câu hỏi); "
-            "không nhập lại lần nữa.",
-            "info",
-        )
+        count = f" ({thousands(outcome.saved)} câu hỏi)" if outcome.saved else ""
+        flash(f"Tệp này đã được nhập trước đó{count}; không nhập lại lần nữa.", "info")
     else:
         flash(f"Đã nhập {thousands(outcome.saved)} câu hỏi.", "success")
     return redirect(url_for("bank.index"))
@@ -133,7 +142,7 @@ def edit(question_id: int):
     question = db.get_or_404(Question, question_id)
     form = QuestionForm()
     topics = dict(bank_admin.topic_choices())
-    form.topic.choices = [(0, "— Không có chủ đề —"), *topics.items()]
+    form.topic.choices = topic_select(topics.items(), "— Không có chủ đề —")
     if request.method == "GET":
         form.fill_from(question, set(topics))
         form.next.data = request.args.get("next", "")
@@ -151,7 +160,13 @@ def edit(question_id: int):
                 flash("Không có thay đổi nào để lưu.", "info")
             return redirect(back_to(form.next.data))
     stats = bank_admin.question_stats([question.id]).get(question.id, bank_admin.QuestionStats())
-    return render_template("admin/bank/edit.html", form=form, question=question, stats=stats)
+    return render_template(
+        "admin/bank/edit.html",
+        form=form,
+        question=question,
+        stats=stats,
+        back_url=back_to(form.next.data),
+    )
 
 
 @bp.route("/<int:question_id>/ngung", methods=["POST"])
