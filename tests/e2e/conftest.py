@@ -89,6 +89,9 @@ def seed(app) -> dict:
         )
         for phone in support.SEEDED_PHONES:
             factories.make_user(phone=phone)
+        factories.make_user(
+            phone=support.ORGANIZER_PHONE, role="organizer", full_name="Lê Văn Tổ Chức"
+        )
         return {
             "main_round_id": main_round.id,
             "short_round_id": short_round.id,

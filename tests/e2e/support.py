@@ -28,6 +28,8 @@ SEEDED_PHONES = (
     WEIGHT_PHONE,
     TWO_TABS_PHONE,
 )
+# The organizer (Ban Tổ chức) who uploads question banks; password factories.PASSWORD.
+ORGANIZER_PHONE = "0912000901"
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},
