@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from contest.agency_cli import agencies_cli
 from contest.domain.clock import utcnow
+from contest.exports.cli import results_cli
 from contest.services import attempts as attempt_service
 from contest.services import bank_import, demo, results
 
@@ -88,4 +89,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(questions_cli)
     app.cli.add_command(attempts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(results_cli)
     app.cli.add_command(agencies_cli)

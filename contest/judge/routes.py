@@ -1,14 +1,27 @@
 """The judges' area (Ban Giám khảo). Guarded for the whole blueprint; judges read, and only
 organizers move results through draft → reviewed → published."""
 
+import os
+import tempfile
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 
 from contest.charts import bar_chart
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
+from contest.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
 from contest.extensions import db
 from contest.guards import require_role
 from contest.models import Agency, Round
@@ -72,6 +85,7 @@ def ranking(round_id: int):
         agencies=round_stats.hierarchy_order(db.session.execute(db.select(Agency)).scalars().all()),
         chain=results.chain_description(round_),
         publication=results.latest_publication(round_.id),
+        export_kinds=KINDS,
         status_labels=results.STATUS_LABELS,
         prize_labels=PRIZE_LABELS,
         closed=results.round_closed(round_, app_now(), grace()),
@@ -132,3 +146,38 @@ def change_status(round_id: int):
     except results.ResultsRefused as refusal:
         flash(str(refusal), "error")
     return redirect(url_for("judge.ranking", round_id=round_.id))
+
+
+@bp.route("/vong/<int:round_id>/xuat/<kind>.xlsx")
+def export(round_id: int, kind: str):
+    """Download an Excel export. Judges get phone and CCCD numbers; `cong_khai=1` masks them
+    for a copy that is sent on or posted."""
+    round_ = db.get_or_404(Round, round_id)
+    if kind not in KINDS:
+        abort(404)
+    group, agency_id, _page = ranking_filters()
+    agency_ids = round_stats.descendant_ids(agency_id) if agency_id else None
+    public = request.args.get("cong_khai") == "1"
+    # Written to a temporary file, not memory: a full ranking can be hundreds of thousands of rows.
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    now = app_now()
+    export_round(
+        round_,
+        kind,
+        handle.name,
+        for_judges=not public,
+        group=group,
+        agency_ids=agency_ids,
+        now=now,
+    )
+    response = send_file(
+        handle.name,
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=file_name(round_, kind, now),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.call_on_close(lambda: os.unlink(handle.name))
+    return response

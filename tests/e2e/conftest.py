@@ -14,11 +14,13 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from contest import create_app
+from contest.domain.clock import utcnow
 from contest.extensions import db
 from tests import databases, factories
 from tests.e2e import support
@@ -92,11 +94,37 @@ def seed(app) -> dict:
         factories.make_user(
             phone=support.ORGANIZER_PHONE, role="organizer", full_name="Lê Văn Tổ Chức"
         )
+        factories.make_user(phone=support.JUDGE_PHONE, role="judge", full_name="Phạm Giám Khảo")
+        judged_round = seed_judged_round(contest, agencies)
         return {
+            "judged_round_id": judged_round.id,
             "main_round_id": main_round.id,
             "short_round_id": short_round.id,
             "agencies": {code: agency.id for code, agency in agencies.items()},
         }
+
+
+def seed_judged_round(contest, agencies):
+    """A round that closed three days ago, with entries whose ranking is known."""
+    now = utcnow()
+    round_ = factories.make_round(
+        contest,
+        number=3,
+        title=support.JUDGED_ROUND_TITLE,
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=3),
+        question_count=10,
+    )
+    for phone, name, correct, seconds, eligible in support.JUDGED_ENTRIES:
+        user = factories.make_user(
+            phone=phone,
+            full_name=name,
+            group="can_bo",
+            agency_id=agencies["STP"].id,
+            prize_eligible=eligible,
+        )
+        factories.make_entry(round_, user, correct, None, seconds, total=10)
+    return round_
 
 
 def gunicorn_command(port: int) -> list[str]:

@@ -30,6 +30,15 @@ SEEDED_PHONES = (
 )
 # The organizer (Ban Tổ chức) who uploads question banks; password factories.PASSWORD.
 ORGANIZER_PHONE = "0912000901"
+JUDGE_PHONE = "0912000902"
+JUDGED_ROUND_TITLE = "Tuần thi thử đã kết thúc"
+# phone, name, correct answers (of 10), seconds, eligible for prizes
+JUDGED_ENTRIES = (
+    ("0912000701", "Trần Văn Nhất", 10, 200, True),
+    ("0912000702", '=HYPERLINK("http://x")', 10, 300, True),
+    ("0912000703", "Ngô Thị Ban Tổ Chức", 10, 100, False),
+    ("0912000704", "Đỗ Văn Tư", 7, 100, True),
+)
 
 PHONE = {
     "viewport": {"width": 360, "height": 740},

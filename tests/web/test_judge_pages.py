@@ -135,3 +135,50 @@ def test_participant_cannot_see_rankings(app, judged):
     client = app.test_client()
     login(client, "0912000000")
     assert client.get(f"/giam-khao/vong/{round_id}").status_code == 403
+
+
+@pytest.mark.parametrize("kind", ["ranking", "agencies", "entries", "prizes", "questions"])
+def test_export_downloads_open_in_openpyxl(app, judged, kind):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    round_id, commune, _district = judged
+    client = app.test_client()
+    login(client, "0900000001")
+    response = client.get(f"/giam-khao/vong/{round_id}/xuat/{kind}.xlsx?co_quan={commune}")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "private, no-store"
+    book = load_workbook(BytesIO(response.data))
+    text = " ".join(str(c) for row in book.active.iter_rows(values_only=True) for c in row if c)
+    if kind in ("ranking", "entries"):
+        assert "Lan <b>" in text and "Minh" not in text  # the commune filter
+    response.close()
+
+
+def test_public_export_masks_phones(app, judged):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    round_id, _commune, _district = judged
+    client = app.test_client()
+    login(client, "0900000001")
+    masked = client.get(f"/giam-khao/vong/{round_id}/xuat/ranking.xlsx?cong_khai=1")
+    full = client.get(f"/giam-khao/vong/{round_id}/xuat/ranking.xlsx")
+    masked_text = " ".join(
+        str(c)
+        for r in load_workbook(BytesIO(masked.data)).active.iter_rows(values_only=True)
+        for c in r
+        if c
+    )
+    full_text = " ".join(
+        str(c)
+        for r in load_workbook(BytesIO(full.data)).active.iter_rows(values_only=True)
+        for c in r
+        if c
+    )
+    assert "0912000000" in full_text and "0912000000" not in masked_text
+    masked.close()
+    full.close()
