@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from question_bank.text import fold_text
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -12,10 +14,10 @@ def nfc(value: str | None) -> str:
 
 
 def fold(value: str | None) -> str:
-    """Lower case without Vietnamese diacritics (đ becomes d): for search."""
-    decomposed = unicodedata.normalize("NFD", nfc(value).casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    """Lower case without Vietnamese diacritics (đ becomes d), single spaces: for search.
+
+    The same folding the spreadsheet reader matches headers and answers with."""
+    return fold_text(value or "")
 
 
 def normalize_phone(value: str | None) -> str:

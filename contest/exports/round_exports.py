@@ -115,7 +115,7 @@ def sheet_content(request: Request) -> tuple[Sequence[Column], Iterable[Sequence
         return round_sheets.AGENCY_COLUMNS, round_sheets.agency_rows(round_, group, agencies)
     if request.kind == "entries":
         rows = round_sheets.entry_rows(round_, group, agencies, request.for_judges)
-        return round_sheets.entry_columns(), rows
+        return round_sheets.ENTRY_COLUMNS, rows
     return round_sheets.QUESTION_COLUMNS, round_sheets.question_rows(round_, group, agencies)
 
 

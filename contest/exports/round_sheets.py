@@ -111,27 +111,26 @@ def agency_row(agency, agencies, rank, total: AgencyFigures, own) -> list:
     ]
 
 
-def entry_columns() -> tuple[Column, ...]:
-    return (
-        Column("Mã lượt thi", INTEGER, 10),
-        Column("Mã người dự thi", INTEGER, 10),
-        Column("Họ và tên", TEXT, 26),
-        Column("Ngày sinh", DATE, 12),
-        Column("Cơ quan, đơn vị", TEXT, 32),
-        Column("Đối tượng", TEXT, 16),
-        Column("Được xét giải", TEXT, 9),
-        Column("Lượt thi thứ", INTEGER, 8),
-        Column("Bắt đầu lúc (giờ Việt Nam)", DATETIME, 20),
-        Column("Nộp bài lúc (giờ Việt Nam)", DATETIME, 20),
-        Column("Trạng thái", TEXT, 16),
-        Column("Số câu đúng", INTEGER, 8),
-        Column("Số câu hỏi", INTEGER, 8),
-        Column("Thời gian làm bài (mili giây)", INTEGER, 13),
-        Column("Dự đoán", COUNT, 11),
-        Column("Lượt được tính", TEXT, 9),
-        Column("Số điện thoại", TEXT, 14),
-        Column("Số CCCD", TEXT, 16),
-    )
+ENTRY_COLUMNS = (
+    Column("Mã lượt thi", INTEGER, 10),
+    Column("Mã người dự thi", INTEGER, 10),
+    Column("Họ và tên", TEXT, 26),
+    Column("Ngày sinh", DATE, 12),
+    Column("Cơ quan, đơn vị", TEXT, 32),
+    Column("Đối tượng", TEXT, 16),
+    Column("Được xét giải", TEXT, 9),
+    Column("Lượt thi thứ", INTEGER, 8),
+    Column("Bắt đầu lúc (giờ Việt Nam)", DATETIME, 20),
+    Column("Nộp bài lúc (giờ Việt Nam)", DATETIME, 20),
+    Column("Trạng thái", TEXT, 16),
+    Column("Số câu đúng", INTEGER, 8),
+    Column("Số câu hỏi", INTEGER, 8),
+    Column("Thời gian làm bài (mili giây)", INTEGER, 13),
+    Column("Dự đoán", COUNT, 11),
+    Column("Lượt được tính", TEXT, 9),
+    Column("Số điện thoại", TEXT, 14),
+    Column("Số CCCD", TEXT, 16),
+)
 
 
 def entries_select(round_: Round):

@@ -106,13 +106,14 @@ class SheetWriter:
             return None  # written as it is
         if kind == DURATION:
             make = styled(self.sheet, FORMATS[DURATION])
-            return lambda ms: make(None if ms is None else ms / MS_PER_DAY)
+            return lambda ms: make(ms / MS_PER_DAY)
         if kind in FORMATS:
             return styled(self.sheet, FORMATS[kind])
         raise ValueError(f"unknown column kind: {kind}")
 
     def append(self, values: Sequence[object]) -> None:
-        """One data row: plain Python values in column order (None for an empty cell)."""
+        """One data row: plain Python values in column order (None for an empty cell).
+        Durations are milliseconds; dates and datetimes are written as they are given."""
         self.sheet.append(
             [
                 value if convert is None or value is None else convert(value)
@@ -133,15 +134,13 @@ class SheetWriter:
         self.sheet.auto_filter.ref = f"A{self.header_row}:{last_column}{last_row}"
 
 
-def styled(sheet, number_format: str) -> Callable[[object], Cell | None]:
+def styled(sheet, number_format: str) -> Callable[[object], Cell]:
     """A maker of cells with one number format; the style is built once and copied per cell."""
     prototype = WriteOnlyCell(sheet)
     prototype.number_format = number_format
     style = prototype._style
 
-    def make(value: object) -> Cell | None:
-        if value is None:
-            return None
+    def make(value: object) -> Cell:
         cell = WriteOnlyCell(sheet)
         cell._style = copy(style)
         cell.value = value

@@ -3,8 +3,9 @@
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
+from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Question, Topic
 from contest.text import fold
@@ -33,23 +34,42 @@ def topics_by_name(names: Iterable[str]) -> dict[str, Topic]:
     return found
 
 
+def question_row(parsed: ParsedQuestion, topic_id: int | None, now) -> dict:
+    return {
+        "topic_id": topic_id,
+        "text": parsed.text,
+        "text_key": text_key(parsed.text),
+        "search_text": fold(" ".join([parsed.text, *parsed.options])),
+        "options": list(parsed.options),
+        "correct": list(parsed.correct),
+        "difficulty": parsed.difficulty,
+        "explanation": parsed.explanation,
+        "source": parsed.source,
+        "active": True,
+        "version": 1,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
 def question_from_parsed(parsed: ParsedQuestion, topic: Topic | None) -> Question:
-    return Question(
-        topic=topic,
-        text=parsed.text,
-        text_key=text_key(parsed.text),
-        search_text=fold(" ".join([parsed.text, *parsed.options])),
-        options=list(parsed.options),
-        correct=list(parsed.correct),
-        difficulty=parsed.difficulty,
-        explanation=parsed.explanation,
-        source=parsed.source,
-    )
+    """One question as an ORM object, for callers that add a single question."""
+    row = question_row(parsed, None, utcnow())
+    del row["topic_id"]
+    return Question(topic=topic, **row)
 
 
 def save_questions(parsed: list[ParsedQuestion]) -> int:
-    """Add the questions in one transaction; the caller has checked that the file had no errors."""
+    """Add the questions in one transaction; the caller has checked that the file had no errors.
+
+    One multi-row INSERT rather than an ORM object per question: a 5,000-question bank is
+    saved in a fraction of the time it takes to read.
+    """
     topics = topics_by_name(q.topic for q in parsed if q.topic)
-    db.session.add_all(question_from_parsed(q, topics.get(q.topic or "")) for q in parsed)
+    db.session.flush()  # new topics get their ids
+    now = utcnow()
+    rows = [question_row(q, topics[q.topic].id if q.topic else None, now) for q in parsed]
+    if rows:
+        db.session.execute(insert(Question.__table__), rows)  # Core: no ORM bookkeeping
     db.session.commit()
     return len(parsed)

@@ -133,14 +133,18 @@ def iter_ranking(scope: Scope, batch_size: int = 2000) -> Iterator[RankedRow]:
     result = db.session.execute(
         ranking_select(scope).execution_options(yield_per=batch_size, stream_results=True)
     )
-    # The session's identity map holds objects weakly: rows already yielded are freed.
-    last_key = None
-    rank = 0
-    for position, (entry, user, agency_name, number) in enumerate(result, start=1):
-        key = entry_key(entry, scope)
-        if key != last_key:
-            rank, last_key = position, key
-        yield to_row(rank, entry, user, agency_name, number, key)
+    # The session's identity map holds objects weakly: rows already yielded are freed. A caller
+    # may stop early (prizes read only the top): closing the result frees PostgreSQL's cursor.
+    try:
+        last_key = None
+        rank = 0
+        for position, (entry, user, agency_name, number) in enumerate(result, start=1):
+            key = entry_key(entry, scope)
+            if key != last_key:
+                rank, last_key = position, key
+            yield to_row(rank, entry, user, agency_name, number, key)
+    finally:
+        result.close()
 
 
 def better_than(key: tuple, scope: Scope):

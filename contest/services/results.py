@@ -64,7 +64,8 @@ def freeze_actual(round_: Round, now: datetime, grace: timedelta) -> int | None:
     participants, perfect, entries = db.session.execute(
         select(
             func.count(),
-            func.count().filter(RoundEntry.perfect_count > 0),
+            # Judged on the counted attempt, as the agency tables and exports count it.
+            func.count().filter(RoundEntry.correct_count == RoundEntry.question_count),
             func.coalesce(func.sum(RoundEntry.attempts_count), 0),
         ).where(RoundEntry.round_id == round_.id)
     ).one()
