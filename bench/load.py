@@ -32,7 +32,14 @@ Then every answer that got a 200 is checked against the database: attempt_item.c
 what was sent last for each (attempt, position); the predictions and submissions too.
 
 The client runs in this one process (asyncio) on the same 2 cores as the server: its CPU share
-is printed, and it lowers every figure, the ceiling included.
+is printed, and it lowers every figure, the ceiling most (measured: this client reaches about
+0.6-0.7x of what wrk reaches on the bare routes; httpx cost ~10x more CPU per request than the
+default raw client, so --client httpx is only a cross-check). Hence a second ratio beside each
+rate ratio: gunicorn CPU per request of the ceiling over that of the endpoint, which neither the
+client nor other processes on the machine change much.
+
+With no think time, latency is concurrency / throughput (Little's law): p99 < 100 ms with 50
+participants needs well over 500 answered requests per second.
 """
 
 import argparse
@@ -63,7 +70,6 @@ CSRF_META = re.compile(rb'name="csrf-token" content="([^"]+)"')
 PASSWORD = "bench-mat-khau-1"
 QUESTIONS_PER_ROUND = 20
 REQUEST_TIMEOUT = 30.0
-STATUS_OK = {"GET": 200, "POST": 200}
 
 
 # --------------------------------------------------------------------------- HTTP clients
@@ -1033,6 +1039,15 @@ def report(args, phases: list[Phase], database, acks: Acks) -> int:
             title="Nothing acknowledged is lost",
         )
     )
+    limited = sum(
+        e.errors.get("HTTP 429", 0) for p in phases for e in p.recorder.endpoints.values()
+    )
+    if limited:
+        print(
+            f"\n{limited} answers were HTTP 429: the app limits saves to 600 per 10 minutes per "
+            "account (per worker with memory:// storage). Use more --participants or fewer "
+            "--seconds: each participant here saves far faster than a person does."
+        )
     examples = {}
     for phase in phases:
         examples.update(phase.recorder.examples)

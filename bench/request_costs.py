@@ -185,7 +185,12 @@ def main() -> None:
     print()
     print(
         common.table(
-            ["request", "CPU ms", "SQL statements", "bare ÷ this (served-rate ceiling ratio)"],
+            [
+                "request",
+                "CPU ms",
+                "SQL statements",
+                "bare ÷ this (in-process: served ratios are higher)",
+            ],
             rows,
             title=f"In-process cost per request (best of {args.rounds} × {args.requests})",
         )
