@@ -13,6 +13,7 @@ from contest.domain.clock import utcnow
 from contest.exports.cli import results_cli
 from contest.services import attempts as attempt_service
 from contest.services import bank_import, demo, results
+from contest.timekeeping import app_grace
 
 questions_cli = AppGroup("questions", help="The question bank: import and export.")
 attempts_cli = AppGroup("attempts", help="Attempts: housekeeping safe to run from cron.")
@@ -27,7 +28,7 @@ def accounts_file() -> Path:
 @attempts_cli.command("close-expired")
 def close_expired():
     """Close every attempt whose time has run out (safe on every host at once)."""
-    grace = attempt_service.grace_period(current_app.config["ATTEMPT_GRACE_SECONDS"])
+    grace = app_grace()
     closed = attempt_service.close_expired(utcnow(), grace)
     click.echo(f"Closed {closed} expired attempt(s).")
     frozen = results.freeze_closed_rounds(utcnow(), grace)

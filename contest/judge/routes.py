@@ -3,12 +3,10 @@ organizers move results through draft → reviewed → published."""
 
 import os
 import tempfile
-from datetime import timedelta
 
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -30,15 +28,11 @@ from contest.services import results, round_stats
 from contest.services.contests import current_contest
 from contest.services.participation import round_participation
 from contest.services.ranking import Scope, ranking_page, scope_size
-from contest.timekeeping import app_now
+from contest.timekeeping import app_grace, app_now
 
 bp = Blueprint("judge", __name__)
 require_role(bp, lambda user: user.is_judge)
 PAGE_SIZE = 100
-
-
-def grace() -> timedelta:
-    return timedelta(seconds=current_app.config["ATTEMPT_GRACE_SECONDS"])
 
 
 @bp.route("/")
@@ -88,7 +82,7 @@ def ranking(round_id: int):
         export_kinds=KINDS,
         status_labels=results.STATUS_LABELS,
         prize_labels=PRIZE_LABELS,
-        closed=results.round_closed(round_, app_now(), grace()),
+        closed=results.round_closed(round_, app_now(), app_grace()),
         band_chart=bar_chart(
             "Phân bố điểm", [(BAND_LABELS[b], bands.get(b, 0)) for b in BANDS], "#11643a"
         ),
@@ -135,7 +129,7 @@ def change_status(round_id: int):
             flash("Đã trả kết quả về bản nháp.", "info")
         elif action == "publish":
             publication = results.publish(
-                round_, app_now(), grace(), current_user.id, request.form.get("reason")
+                round_, app_now(), app_grace(), current_user.id, request.form.get("reason")
             )
             flash(
                 f"Đã công bố kết quả (lần {publication.version}), mã SHA-256 {publication.sha256}.",

@@ -1,7 +1,6 @@
 """The participant's attempt: start, the quiz page, saving answers, submitting, the result."""
 
 import random
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -23,13 +22,9 @@ from contest.models import Attempt, Round
 from contest.quiz import payloads
 from contest.services import attempts as service
 from contest.services.ranking import participant_rank
-from contest.timekeeping import app_now
+from contest.timekeeping import app_grace, app_now
 
 bp = Blueprint("quiz", __name__)
-
-
-def grace() -> timedelta:
-    return timedelta(seconds=current_app.config["ATTEMPT_GRACE_SECONDS"])
 
 
 def own_attempt(attempt_id: int) -> Attempt:
@@ -37,7 +32,7 @@ def own_attempt(attempt_id: int) -> Attempt:
     attempt = service.find_attempt(current_user.id, attempt_id)
     if attempt is None:
         abort(404)
-    return service.ensure_current(attempt, app_now(), grace())
+    return service.ensure_current(attempt, app_now(), app_grace())
 
 
 @bp.route("/vong/<int:round_id>/bat-dau", methods=["POST"])
@@ -83,9 +78,9 @@ def save(attempt_id: int):
         change = payloads.parse_save(request.get_json(silent=True))
         now = app_now()
         if change.position is not None:
-            service.save_answer(attempt, change.position, change.chosen, now, grace())
+            service.save_answer(attempt, change.position, change.chosen, now, app_grace())
         else:
-            service.save_prediction(attempt, change.prediction, now, grace())
+            service.save_prediction(attempt, change.prediction, now, app_grace())
     except payloads.BadPayload as error:
         return jsonify(ok=False, code="bad_request", message=str(error)), 400
     except service.AttemptRefused as refusal:
@@ -108,13 +103,13 @@ def submit(attempt_id: int):
     if attempt.is_open and request.form.get("answers_included"):
         try:
             answers, prediction = payloads.parse_form(request.form, attempt.items)
-            service.save_form_answers(attempt, answers, prediction, now, grace())
+            service.save_form_answers(attempt, answers, prediction, now, app_grace())
         except (payloads.BadPayload, service.AttemptRefused) as error:
             flash(getattr(error, "message", str(error)), "error")
     if attempt.is_open and not request.form.get("confirm"):
         answered = sum(1 for item in attempt.items if item.chosen)
         return render_template("quiz/confirm.html", attempt=attempt, answered=answered)
-    service.submit_attempt(attempt, now, grace())
+    service.submit_attempt(attempt, now, app_grace())
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 
 
@@ -148,5 +143,5 @@ def mine():
         .all()
     )
     now = app_now()
-    attempts = [service.ensure_current(attempt, now, grace()) for attempt in rows]
+    attempts = [service.ensure_current(attempt, now, app_grace()) for attempt in rows]
     return render_template("quiz/mine.html", attempts=attempts)

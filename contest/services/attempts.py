@@ -135,10 +135,6 @@ def item_rows(attempt_id: int, question_ids: Sequence[int], round_: Round, rng) 
     return rows
 
 
-def grace_period(seconds: int) -> timedelta:
-    return timedelta(seconds=seconds)
-
-
 def ensure_current(
     attempt: Attempt, now: datetime, grace: timedelta = timing.DEFAULT_GRACE
 ) -> Attempt:
