@@ -189,6 +189,18 @@
     });
     mark(key, "Chờ lưu…", "waiting");
   });
+  // Choices tapped before this script ran fired no change event: queue them now.
+  Array.prototype.forEach.call(form.querySelectorAll(".question[data-position]"), function (fieldset) {
+    var key = fieldset.dataset.position;
+    var changed = Array.prototype.some.call(fieldset.querySelectorAll("input"), function (i) {
+      return i.checked !== i.defaultChecked;
+    });
+    if (changed && !(key in pending)) queue(key, { position: Number(key), chosen: chosenIn(fieldset) });
+  });
+  var predictionInput = document.getElementById("prediction");
+  if (predictionInput && predictionInput.value !== predictionInput.defaultValue && !("prediction" in pending)) {
+    queue("prediction", { prediction: predictionInput.value === "" ? null : predictionInput.value });
+  }
   window.addEventListener("online", function () { retryDelay = 1000; pump(); });
   window.addEventListener("offline", showState);
   showState();
