@@ -3,12 +3,14 @@
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from contest.session_user import session_user_id
 
 # Named constraints, so that Alembic migrations can refer to (and drop) them on every engine.
 NAMING_CONVENTION = {
@@ -26,8 +28,9 @@ class Base(DeclarativeBase):
 
 def rate_limit_key() -> str:
     """Key rate limits by account when logged in: a whole office often shares one IP address."""
-    if current_user and current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
+    user_id = session_user_id()
+    if user_id is not None:
+        return f"user:{user_id}"
     return f"ip:{get_remote_address()}"
 
 

@@ -1,6 +1,7 @@
 """The participant's attempt: start, the quiz page, saving answers, submitting, the result."""
 
 import random
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -20,8 +21,10 @@ from contest.domain import timing
 from contest.extensions import db, limiter
 from contest.models import Attempt, Round
 from contest.quiz import payloads
+from contest.services import answers
 from contest.services import attempts as service
 from contest.services.ranking import participant_rank
+from contest.session_user import session_user_id
 from contest.timekeeping import app_grace, app_now
 
 bp = Blueprint("quiz", __name__)
@@ -69,29 +72,44 @@ def take(attempt_id: int):
 
 
 @bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
-@login_required
 @limiter.limit("600/10 minutes")
 def save(attempt_id: int):
     """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
-    attempt = own_attempt(attempt_id)
+    user_id = session_user_id()
+    if user_id is None:
+        message = "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; câu trả lời vẫn được giữ."
+        return jsonify(ok=False, code="login_required", message=message), 401
+    now = app_now()
     try:
         change = payloads.parse_save(request.get_json(silent=True))
-        now = app_now()
-        if change.position is not None:
-            service.save_answer(attempt, change.position, change.chosen, now, app_grace())
+        if change.position is None:
+            deadline = save_prediction(user_id, attempt_id, change.prediction, now)
         else:
-            service.save_prediction(attempt, change.prediction, now, app_grace())
+            deadline = answers.save_choice(
+                user_id, attempt_id, change.position, change.chosen, now, app_grace()
+            )
     except payloads.BadPayload as error:
         return jsonify(ok=False, code="bad_request", message=str(error)), 400
+    except answers.AttemptNotFound:
+        abort(404)
     except service.AttemptRefused as refusal:
         status = 409 if refusal.code == "attempt_closed" else 400
         return jsonify(
             ok=False,
             code=refusal.code,
             message=refusal.message,
-            result_url=url_for("quiz.result", attempt_id=attempt.id),
+            result_url=url_for("quiz.result", attempt_id=attempt_id),
         ), status
-    return jsonify(ok=True, seconds_left=timing.seconds_left(now, attempt.deadline))
+    return jsonify(ok=True, seconds_left=timing.seconds_left(now, deadline))
+
+
+def save_prediction(user_id: int, attempt_id: int, prediction: int | None, now) -> datetime:
+    attempt = service.find_attempt(user_id, attempt_id)
+    if attempt is None:
+        raise answers.AttemptNotFound(attempt_id)
+    deadline = attempt.deadline
+    service.save_prediction(attempt, prediction, now, app_grace())
+    return deadline
 
 
 @bp.route("/bai-thi/<int:attempt_id>/nop-bai", methods=["POST"])

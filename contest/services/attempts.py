@@ -218,37 +218,46 @@ def submit_attempt(attempt: Attempt, now: datetime, grace: timedelta) -> Attempt
 
 def finalize(attempt: Attempt, finished_at: datetime, status: AttemptStatus) -> bool:
     """Score and close the attempt unless another request or host closed it first."""
-    rows = db.session.execute(
-        select(AttemptItem.position, AttemptItem.chosen, AttemptItem.correct).where(
-            AttemptItem.attempt_id == attempt.id
-        )
-    ).all()
-    flags = {position: scoring.is_correct(chosen, correct) for position, chosen, correct in rows}
-    result = db.session.execute(
+    # Claim the attempt before reading its answers: a save still running finishes first and is
+    # counted (PostgreSQL row lock, SQLite's single writer); a later one finds it closed.
+    claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == AttemptStatus.OPEN)
         .values(
             status=status,
             submitted_at=finished_at,
-            correct_count=sum(flags.values()),
             duration_ms=timing.duration_ms(attempt.started_at, finished_at),
         )
     )
-    won = result.rowcount == 1
+    won = claimed.rowcount == 1
     if won:
+        score(attempt.id)
         db.session.refresh(attempt)
         entries.record_entry(attempt)
-    if won and flags:
-        items = AttemptItem.__table__  # Core: one executemany, no ORM bulk-by-key semantics
-        db.session.execute(
-            update(items)
-            .where(items.c.attempt_id == attempt.id, items.c.position == bindparam("pos"))
-            .values(is_correct=bindparam("flag")),
-            [{"pos": position, "flag": flag} for position, flag in flags.items()],
-        )
     db.session.commit()
     db.session.refresh(attempt)
     return won
+
+
+def score(attempt_id: int) -> None:
+    """Mark each item right or wrong and count the right ones on the attempt."""
+    rows = db.session.execute(
+        select(AttemptItem.position, AttemptItem.chosen, AttemptItem.correct).where(
+            AttemptItem.attempt_id == attempt_id
+        )
+    ).all()
+    flags = {position: scoring.is_correct(chosen, correct) for position, chosen, correct in rows}
+    db.session.execute(
+        update(Attempt).where(Attempt.id == attempt_id).values(correct_count=sum(flags.values()))
+    )
+    if flags:
+        items = AttemptItem.__table__  # Core: one executemany, no ORM bulk-by-key semantics
+        db.session.execute(
+            update(items)
+            .where(items.c.attempt_id == attempt_id, items.c.position == bindparam("pos"))
+            .values(is_correct=bindparam("flag")),
+            [{"pos": position, "flag": flag} for position, flag in flags.items()],
+        )
 
 
 def close_expired(now: datetime, grace: timedelta, batch_size: int = 500) -> int:

@@ -78,7 +78,7 @@
     sending = true;
     send(key, body).then(function (reply) {
       sending = false;
-      if (reply.status === 200) {
+      if (reply.status === 200 && reply.data.ok) {
         // Only forget the change if the participant has not changed it again meanwhile.
         if (JSON.stringify(pending[key]) === JSON.stringify(body)) delete pending[key];
         persist(); retryDelay = 1000;
@@ -91,6 +91,11 @@
         delete pending[key]; persist();
         mark(key, reply.data.message || "Không lưu được", "failed");
         if (!closed) pump();
+      } else if (reply.status === 401) {
+        // Logged out elsewhere or the session ended: keep every change and say what to do.
+        retryLater();
+        stateEl.textContent = reply.data.message || "Vui lòng đăng nhập lại.";
+        stateEl.className = "save-state failed";
       } else {
         retryLater();
       }

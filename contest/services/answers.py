@@ -1,0 +1,127 @@
+"""Saving one answer: the request participants send most, so it is one UPDATE and one commit.
+
+The UPDATE carries every check a save needs in its WHERE clause: the attempt belongs to the
+participant, is still open, and its deadline (with the network grace) has not passed. Its
+RETURNING clause gives what the choice is validated against and the deadline the page counts down
+to. Only when it matches no row does `explain_refusal` look closer to say why.
+"""
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, bindparam, case, cast, exists, func, select, update
+from sqlalchemy.types import Text
+
+from contest.extensions import db
+from contest.models import Attempt, AttemptItem, AttemptStatus
+from contest.services.attempts import AttemptRefused, ensure_current, find_attempt
+
+
+class AttemptNotFound(LookupError):
+    """No such attempt for this participant: someone else's attempt is as good as missing."""
+
+
+def save_choice(
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    chosen: Sequence[int],
+    now: datetime,
+    grace: timedelta,
+) -> datetime:
+    """Record the options chosen for one question and return the attempt's deadline.
+
+    Sending the same choice twice changes nothing, not even when it was answered.
+    """
+    choice = sorted(set(chosen)) or None
+    row = db.session.execute(
+        *choice_update(user_id, attempt_id, position, choice, now, grace)
+    ).one_or_none()
+    if row is None:
+        db.session.rollback()
+        raise explain_refusal(user_id, attempt_id, now, grace)
+    options, correct, deadline = row
+    problem = choice_problem(choice, len(options), multiple=len(correct) > 1)
+    if problem is not None:
+        db.session.rollback()
+        raise problem
+    db.session.commit()
+    return deadline
+
+
+def choice_update(user_id, attempt_id, position, choice, now: datetime, grace: timedelta):
+    """The save's UPDATE and its parameters (named apart from the columns it sets)."""
+    return CHOICE_UPDATE, {
+        "owner": user_id,
+        "attempt": attempt_id,
+        "item_position": position,
+        "choice": choice,
+        "choice_text": json.dumps(choice),
+        "now": now,
+        "accepts_after": now - grace,
+    }
+
+
+def build_choice_update():
+    # Built once: composing the statement (and its cache key) cost more than running it.
+    item = AttemptItem.__table__.c
+    attempt = Attempt.__table__.c
+    attempt_id = bindparam("attempt", type_=Integer)
+    # Unanswered items hold JSON null (or SQL NULL): both read as the text "null" here.
+    unchanged = func.coalesce(cast(item.chosen, Text), "null") == bindparam(
+        "choice_text", type_=Text
+    )
+    open_attempt = (
+        select(attempt.id)
+        .where(
+            attempt.id == attempt_id,
+            attempt.user_id == bindparam("owner", type_=Integer),
+            attempt.status == AttemptStatus.OPEN.value,
+            attempt.deadline >= bindparam("accepts_after", type_=attempt.deadline.type),
+        )
+        # PostgreSQL: a hand-in holding the attempt's row makes this save wait and then find it
+        # closed; a save holding it makes the hand-in wait and then count it. SQLite has one
+        # writer at a time, which orders them the same way.
+        .with_for_update(read=True)
+    )
+    deadline = select(attempt.deadline).where(attempt.id == attempt_id).scalar_subquery()
+    now = bindparam("now", type_=item.answered_at.type)
+    return (
+        update(AttemptItem.__table__)
+        .where(
+            item.attempt_id == attempt_id,
+            item.position == bindparam("item_position", type_=Integer),
+            exists(open_attempt),
+        )
+        .values(
+            chosen=bindparam("choice", type_=item.chosen.type),
+            answered_at=case((unchanged, item.answered_at), else_=now),
+        )
+        .returning(item.options, item.correct, deadline)
+    )
+
+
+CHOICE_UPDATE = build_choice_update()
+
+
+def choice_problem(choice: list[int] | None, option_count: int, multiple: bool):
+    """The refusal for an impossible choice, or None when the choice is fine."""
+    if any(not 0 <= index < option_count for index in choice or ()):
+        return AttemptRefused("bad_option", "Phương án không hợp lệ.")
+    if choice and len(choice) > 1 and not multiple:
+        return AttemptRefused("one_option_only", "Câu hỏi này chỉ chọn một phương án.")
+    return None
+
+
+def explain_refusal(user_id: int, attempt_id: int, now: datetime, grace: timedelta) -> Exception:
+    """Why a save matched nothing: not theirs, closed (closing it if time is up), or no such item."""
+    attempt = find_attempt(user_id, attempt_id)
+    if attempt is None:
+        return AttemptNotFound(attempt_id)
+    ensure_current(attempt, now, grace)
+    if not attempt.is_open:
+        return AttemptRefused(
+            "attempt_closed", "Bài thi đã kết thúc, câu trả lời không được ghi nhận."
+        )
+    return AttemptRefused("no_such_question", "Câu hỏi không thuộc bài thi này.")

@@ -1,0 +1,101 @@
+"""The answer save: one UPDATE that carries its own checks, and its race with a hand-in."""
+
+import threading
+import time
+from datetime import timedelta
+
+from contest.extensions import db
+from contest.models import Attempt, AttemptStatus
+from contest.services import answers
+from contest.services.attempts import finalize
+from tests.factories import csrf_token, login
+from tests.web.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
+
+
+def started(app, client):
+    round_id = setup_round(app)
+    login(client, "0912000001")
+    return attempt_id_from(start(client, round_id))
+
+
+def test_a_save_without_a_session_gets_401_json_not_the_login_page(app, client):
+    attempt_id = started(app, client)
+    token = csrf_token(client)
+    client.post("/dang-xuat", data={"csrf_token": token})
+    response = save(client, attempt_id, {"position": 1, "chosen": [0]}, token)
+    # The page's script must not take a redirect to the login page for "saved".
+    assert response.status_code == 401
+    assert response.json["code"] == "login_required"
+    assert "đăng nhập" in response.json["message"]
+    assert items(app, attempt_id)[0].chosen is None
+
+
+def test_answered_at_moves_only_when_the_choice_changes(app, client):
+    attempt_id = started(app, client)
+    token = csrf_token(client)
+    with app.app_context():
+        start_time = db.session.get(Attempt, attempt_id).started_at
+    moments = iter(start_time + timedelta(seconds=s) for s in (10, 20, 30, 40, 50))
+    app.config["CLOCK"] = lambda: next(moments)
+    item = items(app, attempt_id)[0]
+
+    def answered_at(chosen):
+        assert save(client, attempt_id, {"position": 1, "chosen": chosen}, token).json["ok"]
+        return items(app, attempt_id)[0].answered_at
+
+    first = answered_at(right_choice(item))
+    assert answered_at(right_choice(item)) == first
+    cleared = answered_at([])
+    assert cleared > first
+    assert answered_at([]) == cleared
+    assert items(app, attempt_id)[0].chosen is None
+    assert answered_at(right_choice(item)) > cleared
+
+
+def test_a_save_reports_the_deadline_the_page_counts_down_to(app, client):
+    attempt_id = started(app, client)
+    with app.app_context():
+        deadline = db.session.get(Attempt, attempt_id).deadline
+    app.config["CLOCK"] = lambda: deadline - timedelta(seconds=90)
+    reply = save(client, attempt_id, {"position": 2, "chosen": [1]})
+    assert reply.json == {"ok": True, "seconds_left": 90}
+
+
+def test_a_save_running_when_the_attempt_is_handed_in_is_counted(app, client):
+    """The hand-in waits for a save that is under way, then scores it; never saved-but-uncounted."""
+    attempt_id = started(app, client)
+    item = items(app, attempt_id)[0]
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        user_id, now = attempt.user_id, attempt.started_at + timedelta(seconds=30)
+        grace = timedelta(seconds=10)
+        update = answers.choice_update(user_id, attempt_id, 1, right_choice(item), now, grace)
+        saving = db.engine.connect()
+        saving_tx = saving.begin()
+        assert saving.execute(*update).one_or_none() is not None
+
+    outcome = {}
+
+    def hand_in():
+        with app.app_context():
+            handed_in = db.session.get(Attempt, attempt_id)
+            outcome["won"] = finalize(handed_in, now, AttemptStatus.SUBMITTED)
+            outcome["correct"] = handed_in.correct_count
+
+    handing_in = threading.Thread(target=hand_in)
+    handing_in.start()
+    time.sleep(0.5)  # let the hand-in reach the lock the save holds
+    saving_tx.commit()
+    saving.close()
+    handing_in.join(timeout=30)
+    assert outcome == {"won": True, "correct": 1}
+
+
+def test_a_save_after_the_hand_in_is_refused_and_changes_nothing(app, client):
+    attempt_id = started(app, client)
+    token = csrf_token(client)
+    client.post(f"/bai-thi/{attempt_id}/nop-bai", data={"csrf_token": token, "confirm": "1"})
+    late = save(client, attempt_id, {"position": 1, "chosen": [0]}, token)
+    assert late.status_code == 409
+    assert late.json["code"] == "attempt_closed"
+    assert items(app, attempt_id)[0].chosen is None
