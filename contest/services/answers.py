@@ -15,7 +15,12 @@ from sqlalchemy.types import Text
 
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, AttemptStatus
-from contest.services.attempts import AttemptRefused, ensure_current, find_attempt
+from contest.services.attempts import (
+    AttemptRefused,
+    choice_problem,
+    ensure_current,
+    find_attempt,
+)
 
 
 class AttemptNotFound(LookupError):
@@ -103,15 +108,6 @@ def build_choice_update():
 
 
 CHOICE_UPDATE = build_choice_update()
-
-
-def choice_problem(choice: list[int] | None, option_count: int, multiple: bool):
-    """The refusal for an impossible choice, or None when the choice is fine."""
-    if any(not 0 <= index < option_count for index in choice or ()):
-        return AttemptRefused("bad_option", "Phương án không hợp lệ.")
-    if choice and len(choice) > 1 and not multiple:
-        return AttemptRefused("one_option_only", "Câu hỏi này chỉ chọn một phương án.")
-    return None
 
 
 def explain_refusal(user_id: int, attempt_id: int, now: datetime, grace: timedelta) -> Exception:

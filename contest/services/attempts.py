@@ -152,29 +152,21 @@ def require_open(attempt: Attempt, now: datetime, grace: timedelta) -> None:
         )
 
 
-def save_answer(
-    attempt: Attempt, position: int, chosen: Sequence[int], now: datetime, grace: timedelta
-) -> AttemptItem:
-    """Record the options chosen for one question. Sending the same choice twice changes nothing."""
-    require_open(attempt, now, grace)
-    item = db.session.get(AttemptItem, (attempt.id, position))
-    if item is None:
-        raise AttemptRefused("no_such_question", "Câu hỏi không thuộc bài thi này.")
-    choice = validated_choice(item, chosen)
-    if item.chosen != choice:
-        item.chosen = choice
-        item.answered_at = now
-    db.session.commit()
-    return item
-
-
 def validated_choice(item: AttemptItem, chosen: Sequence[int]) -> list[int] | None:
-    choice = sorted(set(chosen))
-    if any(not 0 <= index < len(item.options) for index in choice):
-        raise AttemptRefused("bad_option", "Phương án không hợp lệ.")
-    if len(choice) > 1 and not item.multiple:
-        raise AttemptRefused("one_option_only", "Câu hỏi này chỉ chọn một phương án.")
-    return choice or None
+    choice = sorted(set(chosen)) or None
+    problem = choice_problem(choice, len(item.options), item.multiple)
+    if problem is not None:
+        raise problem
+    return choice
+
+
+def choice_problem(choice: list[int] | None, option_count: int, multiple: bool):
+    """The refusal for an impossible choice, or None when the choice is fine."""
+    if any(not 0 <= index < option_count for index in choice or ()):
+        return AttemptRefused("bad_option", "Phương án không hợp lệ.")
+    if choice and len(choice) > 1 and not multiple:
+        return AttemptRefused("one_option_only", "Câu hỏi này chỉ chọn một phương án.")
+    return None
 
 
 def save_prediction(

@@ -11,6 +11,7 @@ from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Question
 from contest.services import attempts as service
+from contest.services.answers import save_choice
 from tests.factories import make_questions, make_round, make_user
 
 GRACE = timedelta(seconds=10)
@@ -93,7 +94,7 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
     )
     fresh = service.start_attempt(make_user(phone="0912000003"), round_, now, random.Random(3))
     item = early.items[0]
-    service.save_answer(early, 1, item.correct, now - timedelta(minutes=25), GRACE)
+    save_choice(early.user_id, early.id, 1, item.correct, now - timedelta(minutes=25), GRACE)
 
     assert service.close_expired(now, GRACE) == 1
     # Running it again, as cron on a second host would, changes nothing.

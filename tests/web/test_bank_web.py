@@ -17,6 +17,7 @@ from contest.extensions import db
 from contest.models import Attempt, AttemptItem, BankUpload, Question, Topic, User
 from contest.services import attempts as attempt_service
 from contest.services import bank_uploads
+from contest.services.answers import save_choice
 from contest.services.bank import question_from_parsed
 from question_bank import ParsedQuestion
 from tests.factories import csrf_token, login, make_questions, make_round, make_user
@@ -406,7 +407,7 @@ def take_attempts(app, target_text: str, right: int, wrong: int, still_open: int
                 right_answer = list(item.correct)
                 wrong_answer = [next(i for i in range(len(item.options)) if i not in item.correct)]
                 chosen = right_answer if number < right else wrong_answer
-                attempt_service.save_answer(attempt, item.position, chosen, now, GRACE)
+                save_choice(attempt.user_id, attempt.id, item.position, chosen, now, GRACE)
                 attempt_service.submit_attempt(attempt, now, GRACE)
 
 

@@ -10,6 +10,7 @@ from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Round
 from contest.services import attempts as attempt_service
+from contest.services.answers import save_choice
 from tests.factories import (
     csrf_token,
     login,
@@ -90,7 +91,7 @@ def test_question_statistics(app):
         make_user(phone="0900000001", role="judge")
         attempt = attempt_service.start_attempt(user, round_, utcnow(), random.Random(2))
         item = attempt.items[0]
-        attempt_service.save_answer(attempt, 1, item.correct, utcnow(), timedelta(seconds=10))
+        save_choice(attempt.user_id, attempt.id, 1, item.correct, utcnow(), timedelta(seconds=10))
         attempt_service.submit_attempt(attempt, utcnow(), timedelta(seconds=10))
         first_text = item.text
         round_id = round_.id
