@@ -3,11 +3,13 @@ Excel export call these functions; the tie-break chain is the round's `ranking_c
 order and with the meaning given in `contest.domain.ranking`.
 """
 
+import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.sql import Select
 
 from contest.domain.ranking import (
@@ -64,68 +66,88 @@ class Scope:
         return validate_chain(self.round.ranking_chain)
 
 
-def error_column():
-    # Before the actual value is frozen every error is NULL: the step ties everyone.
-    return RoundEntry.prediction_error
-
-
-ORDER = {
-    CORRECT: lambda: RoundEntry.correct_count.desc(),
-    PREDICTION: lambda: error_column().asc(),
-    DURATION: lambda: RoundEntry.duration_ms.asc(),
-    SUBMITTED: lambda: RoundEntry.submitted_at.asc(),
+# Each step as plain column comparisons, so that the composite indexes serve them.
+STEP_COLUMNS = {
+    PREDICTION: RoundEntry.prediction_error,
+    DURATION: RoundEntry.duration_ms,
+    SUBMITTED: RoundEntry.submitted_at,
 }
+ORDER = {
+    CORRECT: RoundEntry.correct_count.desc(),
+    PREDICTION: RoundEntry.prediction_error.asc(),
+    DURATION: RoundEntry.duration_ms.asc(),
+    SUBMITTED: RoundEntry.submitted_at.asc(),
+}
+# What a ranked line shows, labelled as RankedRow's fields.
+ROW_COLUMNS = (
+    RoundEntry.user_id,
+    User.full_name,
+    User.date_of_birth,
+    User.phone,
+    User.national_id,
+    User.email,
+    User.prize_eligible,
+    RoundEntry.participant_group,
+    RoundEntry.agency_id,
+    Agency.name.label("agency_name"),
+    RoundEntry.attempt_id,
+    Attempt.number.label("attempt_number"),
+    RoundEntry.correct_count,
+    RoundEntry.question_count,
+    RoundEntry.prediction,
+    RoundEntry.prediction_error,
+    RoundEntry.duration_ms,
+    RoundEntry.submitted_at,
+    RoundEntry.attempts_count,
+)
 
 
-def ranking_select(scope: Scope, agency_ids: Sequence[int] | None = None) -> Select:
-    """Entries of the scope in ranking order, joined with what a ranked line shows."""
-    query = (
-        select(RoundEntry, User, Agency.name, Attempt.number)
-        .join(User, User.id == RoundEntry.user_id)
-        .join(Attempt, Attempt.id == RoundEntry.attempt_id)
-        .outerjoin(Agency, Agency.id == RoundEntry.agency_id)
-        .where(RoundEntry.round_id == scope.round.id)
-    )
+def frozen(scope: Scope) -> bool:
+    return scope.round.prediction_actual is not None
+
+
+def ranked_steps(scope: Scope) -> list[tuple[int, str]]:
+    """(position in the key, step) of the steps that order entries. Until the round's actual
+    value is frozen the prediction step ties everyone: stored errors are ignored (a freeze
+    interrupted half way leaves some written)."""
+    return [(i, step) for i, step in enumerate(scope.chain) if step != PREDICTION or frozen(scope)]
+
+
+def in_scope(query: Select, scope: Scope, agency_ids: Sequence[int] | None = None) -> Select:
+    query = query.where(RoundEntry.round_id == scope.round.id)
     if scope.group:
         query = query.where(RoundEntry.participant_group == scope.group)
     if agency_ids is not None:
         query = query.where(RoundEntry.agency_id.in_(list(agency_ids)))
-    order = [ORDER[step]() for step in scope.chain]
-    return query.order_by(*order, RoundEntry.user_id)
+    return query
 
 
-def entry_key(entry: RoundEntry, scope: Scope) -> tuple:
+def ranking_select(scope: Scope, agency_ids: Sequence[int] | None = None) -> Select:
+    """Entries of the scope in ranking order, as the columns a ranked line shows."""
+    query = (
+        select(*ROW_COLUMNS)
+        .join(User, User.id == RoundEntry.user_id)
+        .join(Attempt, Attempt.id == RoundEntry.attempt_id)
+        .outerjoin(Agency, Agency.id == RoundEntry.agency_id)
+    )
+    order = [ORDER[step] for _position, step in ranked_steps(scope)]
+    return in_scope(query, scope, agency_ids).order_by(*order, RoundEntry.user_id)
+
+
+def entry_key(entry, scope: Scope) -> tuple:
+    """The sort key of an entry, or of a row with the entry's columns."""
     domain_entry = Entry(
         entry.user_id, entry.correct_count, entry.prediction, entry.duration_ms, entry.submitted_at
     )
     return sort_key(domain_entry, scope.chain, scope.round.prediction_actual)
 
 
-def to_row(rank: int, entry: RoundEntry, user: User, agency_name, number, key) -> RankedRow:
-    error = entry.prediction_error
-    return RankedRow(
-        rank=rank,
-        user_id=user.id,
-        full_name=user.full_name,
-        date_of_birth=user.date_of_birth,
-        phone=user.phone,
-        national_id=user.national_id,
-        email=user.email,
-        prize_eligible=user.prize_eligible,
-        participant_group=entry.participant_group,
-        agency_id=entry.agency_id,
-        agency_name=agency_name,
-        attempt_id=entry.attempt_id,
-        attempt_number=number,
-        correct_count=entry.correct_count,
-        question_count=entry.question_count,
-        prediction=entry.prediction,
-        prediction_error=None if error is None or error >= NO_PREDICTION else error,
-        duration_ms=entry.duration_ms,
-        submitted_at=entry.submitted_at,
-        attempts_count=entry.attempts_count,
-        key=key,
-    )
+def to_row(rank: int, row, key: tuple, scope: Scope) -> RankedRow:
+    fields = row._asdict()
+    error = fields["prediction_error"]
+    if error is None or error >= NO_PREDICTION or not frozen(scope):
+        fields["prediction_error"] = None
+    return RankedRow(rank=rank, key=key, **fields)
 
 
 def iter_ranking(scope: Scope, batch_size: int = 2000) -> Iterator[RankedRow]:
@@ -133,55 +155,51 @@ def iter_ranking(scope: Scope, batch_size: int = 2000) -> Iterator[RankedRow]:
     result = db.session.execute(
         ranking_select(scope).execution_options(yield_per=batch_size, stream_results=True)
     )
-    # The session's identity map holds objects weakly: rows already yielded are freed. A caller
-    # may stop early (prizes read only the top): closing the result frees PostgreSQL's cursor.
+    # A caller may stop early (prizes read only the top): closing the result frees
+    # PostgreSQL's cursor.
     try:
         last_key = None
         rank = 0
-        for position, (entry, user, agency_name, number) in enumerate(result, start=1):
-            key = entry_key(entry, scope)
+        for position, row in enumerate(result, start=1):
+            key = entry_key(row, scope)
             if key != last_key:
                 rank, last_key = position, key
-            yield to_row(rank, entry, user, agency_name, number, key)
+            yield to_row(rank, row, key, scope)
     finally:
         result.close()
 
 
-def better_than(key: tuple, scope: Scope):
-    """SQL condition: the entry ranks strictly before `key` under the scope's chain."""
-    columns = {
-        CORRECT: (-RoundEntry.correct_count),
-        PREDICTION: func.coalesce(RoundEntry.prediction_error, NO_PREDICTION),
-        DURATION: RoundEntry.duration_ms,
-        SUBMITTED: RoundEntry.submitted_at,
-    }
-    alternatives = []
-    for index, step in enumerate(scope.chain):
-        equal_before = [columns[s] == key[i] for i, s in enumerate(scope.chain[:index])]
-        alternatives.append(and_(*equal_before, columns[step] < key[index]))
-    return or_(*alternatives)
+def step_conditions(step: str, value) -> tuple:
+    """(equal on the step, strictly better on it) for one part of a sort key."""
+    if step == CORRECT:
+        return RoundEntry.correct_count == -value, RoundEntry.correct_count > -value
+    column = STEP_COLUMNS[step]
+    return column == value, column < value
+
+
+def rank_query(key: tuple, scope: Scope) -> Select | None:
+    """The number of entries in the scope that rank strictly before `key`, as one SELECT that
+    adds one count per step: the entries equal on the steps before it and better on it.
+    When the chain follows the index's order, each count is one range of
+    ix_round_entry_ranking, or of ix_round_entry_group_ranking for a group. After the
+    freeze no error is NULL (entries without a prediction hold NO_PREDICTION)."""
+    counts, equal = [], []
+    for position, step in ranked_steps(scope):
+        same, better = step_conditions(step, key[position])
+        count = select(func.count()).select_from(RoundEntry).where(*equal, better)
+        counts.append(in_scope(count, scope).scalar_subquery())
+        equal.append(same)
+    return select(reduce(operator.add, counts)) if counts else None
 
 
 def rank_of_key(key: tuple, scope: Scope) -> int:
     """1 + the number of entries in the scope that rank strictly before `key`."""
-    query = (
-        select(func.count())
-        .select_from(RoundEntry)
-        .where(RoundEntry.round_id == scope.round.id, better_than(key, scope))
-    )
-    if scope.group:
-        query = query.where(RoundEntry.participant_group == scope.group)
-    return 1 + db.session.execute(query).scalar_one()
+    query = rank_query(key, scope)
+    return 1 + (db.session.execute(query).scalar_one() if query is not None else 0)
 
 
 def scope_size(scope: Scope, agency_ids: Sequence[int] | None = None) -> int:
-    query = (
-        select(func.count()).select_from(RoundEntry).where(RoundEntry.round_id == scope.round.id)
-    )
-    if scope.group:
-        query = query.where(RoundEntry.participant_group == scope.group)
-    if agency_ids is not None:
-        query = query.where(RoundEntry.agency_id.in_(list(agency_ids)))
+    query = in_scope(select(func.count()).select_from(RoundEntry), scope, agency_ids)
     return db.session.execute(query).scalar_one()
 
 
@@ -190,28 +208,35 @@ def ranking_page(
 ) -> list[RankedRow]:
     """One page of the ranking. With an agency filter the ranks stay those of the whole scope."""
     result = db.session.execute(ranking_select(scope, agency_ids).offset(offset).limit(limit)).all()
-    keyed = [(e, u, a, n, entry_key(e, scope)) for e, u, a, n in result]
+    keyed = [(row, entry_key(row, scope)) for row in result]
     if not keyed:
         return []
     if agency_ids is not None:
         ranks_by_key: dict[tuple, int] = {}
-        return [
-            to_row(ranks_by_key.setdefault(key, rank_of_key(key, scope)), e, u, a, n, key)
-            for e, u, a, n, key in keyed
-        ]
-    first_key = keyed[0][4]
+        for _row, key in keyed:
+            if key not in ranks_by_key:
+                ranks_by_key[key] = rank_of_key(key, scope)
+        return [to_row(ranks_by_key[key], row, key, scope) for row, key in keyed]
+    first_key = keyed[0][1]
     first_rank = rank_of_key(first_key, scope) if offset else 1
     ranks = shared_ranks(
-        (key for *_rest, key in keyed), offset=offset, previous=first_key, previous_rank=first_rank
+        (key for _row, key in keyed), offset=offset, previous=first_key, previous_rank=first_rank
     )
-    return [to_row(r, e, u, a, n, key) for r, (e, u, a, n, key) in zip(ranks, keyed, strict=True)]
+    return [to_row(r, row, key, scope) for r, (row, key) in zip(ranks, keyed, strict=True)]
 
 
 def participant_rank(round_: Round, user_id: int) -> tuple[int, int, int] | None:
     """(rank in the round, rank in the participant's group, group size) or None without entry."""
     entry = db.session.execute(
-        select(RoundEntry).where(RoundEntry.round_id == round_.id, RoundEntry.user_id == user_id)
-    ).scalar_one_or_none()
+        select(
+            RoundEntry.user_id,
+            RoundEntry.participant_group,
+            RoundEntry.correct_count,
+            RoundEntry.prediction,
+            RoundEntry.duration_ms,
+            RoundEntry.submitted_at,
+        ).where(RoundEntry.round_id == round_.id, RoundEntry.user_id == user_id)
+    ).one_or_none()
     if entry is None:
         return None
     overall = Scope(round_)
