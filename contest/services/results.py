@@ -28,6 +28,8 @@ from contest.services.ranking import Scope, iter_ranking
 
 STATUS_LABELS = {"draft": "Bản nháp", "reviewed": "Đã rà soát", "published": "Đã công bố"}
 SNAPSHOT_BATCH = 5000
+# Entries whose prediction errors one commit writes when a round is frozen.
+FREEZE_BATCH = 10_000
 SNAPSHOT_FIELDS = (
     "position",
     "rank",
@@ -54,8 +56,15 @@ def round_closed(round_: Round, now: datetime, grace: timedelta) -> bool:
     return now >= round_.closes_at + grace
 
 
-def freeze_actual(round_: Round, now: datetime, grace: timedelta) -> int | None:
-    """Compute and freeze what the prediction question asked for, once the round is over."""
+def freeze_actual(
+    round_: Round, now: datetime, grace: timedelta, batch_size: int = FREEZE_BATCH
+) -> int | None:
+    """Compute and freeze what the prediction question asked for, once the round is over.
+
+    The errors are written in committed batches; the actual value is set after the last one,
+    so a freeze stopped half way leaves the round unfrozen (rankings ignore the errors already
+    written) and running it again completes it.
+    """
     if round_.prediction_actual is not None or not round_.prediction_enabled:
         return round_.prediction_actual
     if not round_closed(round_, now, grace):
@@ -70,20 +79,39 @@ def freeze_actual(round_: Round, now: datetime, grace: timedelta) -> int | None:
         ).where(RoundEntry.round_id == round_.id)
     ).one()
     actual = actual_value(round_.prediction_target, participants, perfect, int(entries))
-    db.session.execute(
-        update(RoundEntry)
-        .where(RoundEntry.round_id == round_.id)
-        .values(
-            prediction_error=case(
-                (RoundEntry.prediction.is_(None), NO_PREDICTION),
-                else_=func.abs(RoundEntry.prediction - actual),
-            )
-        )
-    )
+    write_errors(round_.id, actual, batch_size)
     round_.prediction_actual = actual
     round_.prediction_actual_at = now
     db.session.commit()
     return actual
+
+
+def write_errors(round_id: int, actual: int, batch_size: int) -> None:
+    """Every entry's prediction error (NO_PREDICTION without a prediction: never NULL), one
+    commit per range of `batch_size` entry ids, so that no commit holds SQLite's single write
+    lock for long."""
+    low, high = db.session.execute(
+        select(func.min(RoundEntry.id), func.max(RoundEntry.id)).where(
+            RoundEntry.round_id == round_id
+        )
+    ).one()
+    if low is None:
+        return
+    error = case(
+        (RoundEntry.prediction.is_(None), NO_PREDICTION),
+        else_=func.abs(RoundEntry.prediction - actual),
+    )
+    for start in range(low, high + 1, batch_size):
+        db.session.execute(
+            update(RoundEntry)
+            .where(
+                RoundEntry.round_id == round_id,
+                RoundEntry.id >= start,
+                RoundEntry.id < start + batch_size,
+            )
+            .values(prediction_error=error)
+        )
+        db.session.commit()
 
 
 def freeze_closed_rounds(now: datetime, grace: timedelta) -> int:
