@@ -16,6 +16,8 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STRATEGY": "moving-window",
     "ATTEMPT_GRACE_SECONDS": 10,
+    # How long a worker may draw from its copy of the active questions (see question_pool.py).
+    "QUESTION_POOL_SECONDS": 30,
     "MIN_PARTICIPANT_AGE": 12,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,

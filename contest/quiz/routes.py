@@ -48,7 +48,7 @@ def start(round_id: int):
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))
-    return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    return redirect(url_for("quiz.take", attempt_id=service.attempt_id_of(attempt)))
 
 
 @bp.route("/bai-thi/<int:attempt_id>")

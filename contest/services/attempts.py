@@ -4,13 +4,13 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Row, bindparam, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, AttemptStatus, ContestStatus, Question, Round, User
-from contest.services import entries
+from contest.services import entries, question_pool
 
 
 class AttemptRefused(Exception):
@@ -68,7 +68,7 @@ def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) 
     used = attempts_used(user.id, round_.id)
     if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
-    question_ids = draw_for_round(round_, rng)
+    question_ids, questions = draw_for_round(round_, rng)
     attempt = Attempt(
         round_id=round_.id,
         user_id=user.id,
@@ -81,7 +81,8 @@ def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) 
     db.session.add(attempt)
     try:
         db.session.flush()
-        db.session.execute(insert(AttemptItem), item_rows(attempt.id, question_ids, round_, rng))
+        rows = item_rows(attempt.id, question_ids, questions, round_, rng)
+        db.session.execute(insert(AttemptItem.__table__), rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
@@ -93,27 +94,49 @@ def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) 
     return attempt
 
 
-def draw_for_round(round_: Round, rng: random.Random) -> list[int]:
-    pool = [
-        drawing.Candidate(question_id=qid, topic_id=topic_id)
-        for qid, topic_id in db.session.execute(
-            select(Question.id, Question.topic_id).where(Question.active.is_(True))
+def attempt_id_of(attempt: Attempt) -> int:
+    """The attempt's id without reloading the row that a commit expired."""
+    return inspect(attempt).identity[0]
+
+
+def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[int, Row]]:
+    """Question ids for a new attempt, and those questions' current content.
+
+    Drawn from the worker's copy of the pool first; if that copy is out of date (too few
+    questions, or a drawn one retired or moved since), again from a fresh one.
+    """
+    for fresh in (False, True):
+        copy = question_pool.pool(fresh)
+        try:
+            drawn = drawing.draw_questions(
+                copy.candidates, round_.question_count, round_.quotas_by_topic(), rng
+            )
+        except drawing.NotEnoughQuestions as error:
+            if fresh:
+                raise AttemptRefused(
+                    "bank_too_small",
+                    "Ngân hàng câu hỏi chưa đủ câu cho vòng thi này. Vui lòng báo Ban Tổ chức.",
+                ) from error
+            continue
+        found = drawn_questions(drawn)
+        if question_pool.still_drawable(copy, drawn, found):
+            return drawn, {row.id: row for row in found}
+    raise AttemptRefused("bank_changed", "Ngân hàng câu hỏi vừa thay đổi. Vui lòng thử lại.")
+
+
+def drawn_questions(question_ids: Sequence[int]) -> list[Row]:
+    """What an item copies from each drawn question, read as plain rows (no ORM objects)."""
+    q = Question
+    return db.session.execute(
+        select(q.id, q.topic_id, q.active, q.version, q.text, q.options, q.correct).where(
+            q.id.in_(question_ids)
         )
-    ]
-    try:
-        return drawing.draw_questions(pool, round_.question_count, round_.quotas_by_topic(), rng)
-    except drawing.NotEnoughQuestions as error:
-        raise AttemptRefused(
-            "bank_too_small",
-            "Ngân hàng câu hỏi chưa đủ câu cho vòng thi này. Vui lòng báo Ban Tổ chức.",
-        ) from error
+    ).all()
 
 
-def item_rows(attempt_id: int, question_ids: Sequence[int], round_: Round, rng) -> list[dict]:
-    questions = {
-        q.id: q
-        for q in db.session.execute(select(Question).where(Question.id.in_(question_ids))).scalars()
-    }
+def item_rows(
+    attempt_id: int, question_ids: Sequence[int], questions: dict[int, Row], round_: Round, rng
+) -> list[dict]:
     rows = []
     for position, qid in enumerate(question_ids, start=1):
         question = questions[qid]

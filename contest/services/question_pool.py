@@ -1,0 +1,61 @@
+"""The questions a new attempt may draw from, kept by each worker for a few seconds.
+
+Every start used to read the id and topic of every active question. A worker now keeps that list
+for `QUESTION_POOL_SECONDS` (30 by default). It is only a hint: the drawn questions are read
+again from the database, and a question retired, deleted or moved to another topic since the list
+was taken makes the start throw the list away and draw again from a fresh one. So a retirement
+counts at once on every host; a question added to the bank can be drawn within that many seconds.
+"""
+
+import time
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from contest.domain.drawing import Candidate
+from contest.extensions import db
+from contest.models import Question
+
+
+@dataclass(frozen=True)
+class PoolCopy:
+    candidates: tuple[Candidate, ...]
+    topic_of: dict[int, int | None]
+    taken_at: float
+
+
+# One copy per database (tests run many apps in one process), per worker process.
+_copies: dict[str, PoolCopy] = {}
+
+
+def pool(fresh: bool = False) -> PoolCopy:
+    """Active questions as drawing candidates, from this worker's copy while it is recent."""
+    key = str(db.engine.url)
+    copy = _copies.get(key)
+    max_age = current_app.config.get("QUESTION_POOL_SECONDS", 30)
+    if fresh or copy is None or time.monotonic() - copy.taken_at >= max_age:
+        copy = read_pool()
+        _copies[key] = copy
+    return copy
+
+
+def read_pool() -> PoolCopy:
+    rows = db.session.execute(
+        select(Question.id, Question.topic_id).where(Question.active.is_(True))
+    ).all()
+    return PoolCopy(
+        candidates=tuple(Candidate(question_id=qid, topic_id=topic_id) for qid, topic_id in rows),
+        topic_of=dict(rows),
+        taken_at=time.monotonic(),
+    )
+
+
+def still_drawable(copy: PoolCopy, drawn: list[int], found: list) -> bool:
+    """Whether every drawn question still exists, is active and has the topic it was drawn for.
+
+    `found` holds the drawn questions as the database has them now (id, topic_id, active).
+    """
+    return len(found) == len(drawn) and all(
+        row.active and copy.topic_of.get(row.id, -1) == row.topic_id for row in found
+    )
