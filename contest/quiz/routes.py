@@ -21,7 +21,7 @@ from contest.domain import timing
 from contest.extensions import db, limiter
 from contest.models import Attempt, Round
 from contest.quiz import payloads
-from contest.services import answers
+from contest.services import answers, quiz_page
 from contest.services import attempts as service
 from contest.services.ranking import participant_rank
 from contest.session_user import session_user_id
@@ -63,6 +63,7 @@ def take(attempt_id: int):
             "quiz/take.html",
             attempt=attempt,
             round=attempt.round,
+            questions=quiz_page.shown_questions(attempt_id),
             seconds_left=timing.seconds_left(app_now(), attempt.deadline),
         )
     )
