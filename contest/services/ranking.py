@@ -106,11 +106,19 @@ def frozen(scope: Scope) -> bool:
     return scope.round.prediction_actual is not None
 
 
+def freezing(scope: Scope) -> bool:
+    """A freeze has begun (it stamps the round first) and not finished: some errors are written."""
+    return not frozen(scope) and scope.round.prediction_actual_at is not None
+
+
 def ranked_steps(scope: Scope) -> list[tuple[int, str]]:
     """(position in the key, step) of the steps that order entries. Until the round's actual
-    value is frozen the prediction step ties everyone: stored errors are ignored (a freeze
-    interrupted half way leaves some written)."""
-    return [(i, step) for i, step in enumerate(scope.chain) if step != PREDICTION or frozen(scope)]
+    value is frozen the prediction step ties everyone. Before any freeze every error is NULL,
+    a tie that keeps the indexes' order; during a freeze (or after one stopped half way) the
+    errors already written are ignored by leaving the step out."""
+    return [
+        (i, step) for i, step in enumerate(scope.chain) if step != PREDICTION or not freezing(scope)
+    ]
 
 
 def in_scope(query: Select, scope: Scope, agency_ids: Sequence[int] | None = None) -> Select:
@@ -169,10 +177,13 @@ def iter_ranking(scope: Scope, batch_size: int = 2000) -> Iterator[RankedRow]:
         result.close()
 
 
-def step_conditions(step: str, value) -> tuple:
-    """(equal on the step, strictly better on it) for one part of a sort key."""
+def step_conditions(step: str, value, scope: Scope) -> tuple:
+    """(equal on the step, strictly better on it or None) for one part of a sort key."""
     if step == CORRECT:
         return RoundEntry.correct_count == -value, RoundEntry.correct_count > -value
+    if step == PREDICTION and not frozen(scope):
+        # No freeze has begun: every error is NULL, none better (see ranked_steps).
+        return RoundEntry.prediction_error.is_(None), None
     column = STEP_COLUMNS[step]
     return column == value, column < value
 
@@ -185,9 +196,10 @@ def rank_query(key: tuple, scope: Scope) -> Select | None:
     freeze no error is NULL (entries without a prediction hold NO_PREDICTION)."""
     counts, equal = [], []
     for position, step in ranked_steps(scope):
-        same, better = step_conditions(step, key[position])
-        count = select(func.count()).select_from(RoundEntry).where(*equal, better)
-        counts.append(in_scope(count, scope).scalar_subquery())
+        same, better = step_conditions(step, key[position], scope)
+        if better is not None:
+            count = select(func.count()).select_from(RoundEntry).where(*equal, better)
+            counts.append(in_scope(count, scope).scalar_subquery())
         equal.append(same)
     return select(reduce(operator.add, counts)) if counts else None
 

@@ -61,9 +61,9 @@ def freeze_actual(
 ) -> int | None:
     """Compute and freeze what the prediction question asked for, once the round is over.
 
-    The errors are written in committed batches; the actual value is set after the last one,
-    so a freeze stopped half way leaves the round unfrozen (rankings ignore the errors already
-    written) and running it again completes it.
+    The round is stamped with the time, then the errors are written in committed batches and
+    the actual value is set after the last one: a freeze stopped half way leaves the round
+    unfrozen (rankings ignore the errors already written), and running it again completes it.
     """
     if round_.prediction_actual is not None or not round_.prediction_enabled:
         return round_.prediction_actual
@@ -79,6 +79,9 @@ def freeze_actual(
         ).where(RoundEntry.round_id == round_.id)
     ).one()
     actual = actual_value(round_.prediction_target, participants, perfect, int(entries))
+    # Stamped first: rankings then ignore the errors until the actual value is set.
+    round_.prediction_actual_at = now
+    db.session.commit()
     write_errors(round_.id, actual, batch_size)
     round_.prediction_actual = actual
     round_.prediction_actual_at = now

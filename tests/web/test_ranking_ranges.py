@@ -107,7 +107,9 @@ def check_ranks(round_id: int, people: dict, chain, actual) -> None:
 
 
 def half_written_errors(round_id: int) -> None:
-    """What a freeze stopped half way leaves: some errors written, the actual value unset."""
+    """What a freeze stopped half way leaves: the round stamped, some errors written, the
+    actual value unset."""
+    db.session.get(Round, round_id).prediction_actual_at = utcnow()
     db.session.execute(
         update(RoundEntry)
         .where(RoundEntry.round_id == round_id, RoundEntry.id % 2 == 0)
