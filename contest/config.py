@@ -14,7 +14,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STRATEGY": "moving-window",
+    # O(1) per hit in memory and in Redis; a moving window keeps and scans every hit.
+    "RATELIMIT_STRATEGY": "sliding-window-counter",
     "ATTEMPT_GRACE_SECONDS": 10,
     # How long a worker may draw from its copy of the active questions (see question_pool.py).
     "QUESTION_POOL_SECONDS": 30,

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from contest.domain import timing
 from contest.extensions import db, limiter
@@ -42,7 +43,7 @@ def own_attempt(attempt_id: int) -> Attempt:
 @login_required
 def start(round_id: int):
     """Start (or resume) an attempt in a round."""
-    round_ = db.get_or_404(Round, round_id)
+    round_ = db.get_or_404(Round, round_id, options=[joinedload(Round.contest)])
     try:
         attempt = service.start_attempt(current_user, round_, app_now(), random.SystemRandom())
     except service.AttemptRefused as refusal:

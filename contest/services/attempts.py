@@ -4,8 +4,9 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, func, insert, inspect, select, update
+from sqlalchemy import Row, bindparam, case, func, insert, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
@@ -24,8 +25,11 @@ class AttemptRefused(Exception):
 
 def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it belongs to this user; someone else's attempt is as good as missing."""
+    # Every page about an attempt shows its round: one query instead of a lazy load after.
     return db.session.execute(
-        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+        select(Attempt)
+        .options(joinedload(Attempt.round))
+        .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
     ).scalar_one_or_none()
 
 
@@ -51,21 +55,23 @@ def check_may_start(user: User, round_: Round, now: datetime) -> None:
         raise AttemptRefused("round_closed", "Vòng thi đã kết thúc.")
 
 
-def attempts_used(user_id: int, round_id: int) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.round_id == round_id)
-    ).scalar_one()
+def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
+    """How many attempts the participant has made in the round, and the open one's id if any."""
+    used, open_id = db.session.execute(
+        select(
+            func.count(),
+            func.max(case((Attempt.status == AttemptStatus.OPEN, Attempt.id))),
+        ).where(Attempt.user_id == user_id, Attempt.round_id == round_id)
+    ).one()
+    return used, open_id
 
 
 def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
-    existing = open_attempt(user.id, round_.id)
-    if existing is not None:
-        return ensure_current(existing, now)
+    used, open_id = attempts_so_far(user.id, round_.id)
+    if open_id is not None:
+        return ensure_current(db.session.get(Attempt, open_id), now)
     check_may_start(user, round_, now)
-    used = attempts_used(user.id, round_.id)
     if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
     question_ids, questions = draw_for_round(round_, rng)

@@ -7,6 +7,7 @@ read into the page: only how many there are, which decides radio buttons or chec
 
 from dataclasses import dataclass
 
+from markupsafe import Markup
 from sqlalchemy import select
 
 from contest.extensions import db
@@ -17,10 +18,10 @@ LETTERS = "ABCDEFGHIJ"
 
 @dataclass(frozen=True, slots=True)
 class ShownOption:
-    index: int
-    letter: str
+    # The input and the option's letter, made only of numbers and fixed words: safe markup
+    # built once here rather than five escaped expressions per option in the template.
+    head: Markup
     text: str
-    checked: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +30,6 @@ class ShownQuestion:
     text: str
     multiple: bool
     options: tuple[ShownOption, ...]
-
-    @property
-    def input_type(self) -> str:
-        return "checkbox" if self.multiple else "radio"
 
 
 def shown_questions(attempt_id: int) -> list[ShownQuestion]:
@@ -52,12 +49,22 @@ def shown_questions(attempt_id: int) -> list[ShownQuestion]:
 
 def shown_question(position, text, options, correct, chosen) -> ShownQuestion:
     picked = set(chosen or ())
+    multiple = len(correct) > 1
+    kind = "checkbox" if multiple else "radio"
     return ShownQuestion(
         position=position,
         text=text,
-        multiple=len(correct) > 1,
+        multiple=multiple,
         options=tuple(
-            ShownOption(index, LETTERS[index], option, index in picked)
+            ShownOption(option_head(kind, int(position), index, index in picked), option)
             for index, option in enumerate(options)
         ),
+    )
+
+
+def option_head(kind: str, position: int, index: int, checked: bool) -> Markup:
+    mark = " checked" if checked else ""
+    return Markup(
+        f'<input type="{kind}" name="q{position}" value="{index}"{mark}>'
+        f"\n          <span><b>{LETTERS[index]}.</b> "
     )

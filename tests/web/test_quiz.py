@@ -290,7 +290,7 @@ def test_quiz_page_never_holds_the_correct_answers(app, client):
     # Every option is shown the same way: nothing distinguishes the right one.
     for item in items(app, attempt_id):
         for index in range(len(item.options)):
-            assert f'name="q{item.position}"\n                 value="{index}">' in html
+            assert f'name="q{item.position}" value="{index}">' in html
 
 
 def test_result_reveals_answers_only_when_the_round_allows(app, client):
