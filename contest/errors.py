@@ -30,6 +30,14 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
+        if wants_json():
+            # The quiz page's token belongs to a session that has ended: its script keeps the
+            # unsaved answers (code "session_expired") until the participant logs in and reloads.
+            message = (
+                "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
+                "các câu chưa lưu vẫn được giữ trên máy này."
+            )
+            return {"ok": False, "code": "session_expired", "message": message}, 400
         return render_error(
             400, "Phiên làm việc đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại."
         )

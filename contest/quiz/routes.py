@@ -86,7 +86,10 @@ def save(attempt_id: int):
     """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
     user_id = session_user_id()
     if user_id is None:
-        message = "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại; câu trả lời vẫn được giữ."
+        message = (
+            "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
+            "các câu chưa lưu vẫn được giữ trên máy này."
+        )
         return jsonify(ok=False, code="login_required", message=message), 401
     now = app_now()
     try:

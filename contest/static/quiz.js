@@ -87,15 +87,15 @@
         if (!closed) pump();
       } else if (reply.status === 409) {
         if (!closed) finish(reply.data.result_url);
-      } else if (reply.status === 400 || reply.status === 404) {
-        delete pending[key]; persist();
-        mark(key, reply.data.message || "Không lưu được", "failed");
-        if (!closed) pump();
-      } else if (reply.status === 401) {
+      } else if (reply.status === 401 || reply.data.code === "session_expired") {
         // Logged out elsewhere or the session ended: keep every change and say what to do.
         retryLater();
         stateEl.textContent = reply.data.message || "Vui lòng đăng nhập lại.";
         stateEl.className = "save-state failed";
+      } else if (reply.status === 400 || reply.status === 404) {
+        delete pending[key]; persist();
+        mark(key, reply.data.message || "Không lưu được", "failed");
+        if (!closed) pump();
       } else {
         retryLater();
       }

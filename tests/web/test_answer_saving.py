@@ -99,3 +99,12 @@ def test_a_save_after_the_hand_in_is_refused_and_changes_nothing(app, client):
     assert late.status_code == 409
     assert late.json["code"] == "attempt_closed"
     assert items(app, attempt_id)[0].chosen is None
+
+
+def test_a_save_with_a_token_from_an_ended_session_says_so_and_saves_nothing(app, client):
+    attempt_id = started(app, client)
+    response = save(client, attempt_id, {"position": 1, "chosen": [0]}, token="stale-token")
+    # The page keeps the answer for later on this code, rather than dropping it as invalid.
+    assert response.status_code == 400
+    assert response.json["code"] == "session_expired"
+    assert items(app, attempt_id)[0].chosen is None
