@@ -46,11 +46,11 @@ def start(round_id: int):
     """Start (or resume) an attempt in a round."""
     round_ = db.get_or_404(Round, round_id, options=[joinedload(Round.contest)])
     try:
-        attempt = service.start_attempt(current_user, round_, app_now(), draw_random())
+        attempt_id = service.begin_attempt(current_user, round_, app_now(), draw_random())
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))
-    return redirect(url_for("quiz.take", attempt_id=service.attempt_id_of(attempt)))
+    return redirect(url_for("quiz.take", attempt_id=attempt_id))
 
 
 def draw_random() -> random.Random:

@@ -4,7 +4,7 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, case, func, insert, inspect, select, update
+from sqlalchemy import Row, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -33,16 +33,6 @@ def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     ).scalar_one_or_none()
 
 
-def open_attempt(user_id: int, round_id: int) -> Attempt | None:
-    return db.session.execute(
-        select(Attempt).where(
-            Attempt.user_id == user_id,
-            Attempt.round_id == round_id,
-            Attempt.status == AttemptStatus.OPEN,
-        )
-    ).scalar_one_or_none()
-
-
 def check_may_start(user: User, round_: Round, now: datetime) -> None:
     contest = round_.contest
     if contest.status != ContestStatus.OPEN:
@@ -68,41 +58,45 @@ def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
 
 def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
+    return db.session.get(Attempt, begin_attempt(user, round_, now, rng))
+
+
+def begin_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> int:
+    """`start_attempt` for the start page: the attempt's id, without loading it back."""
     used, open_id = attempts_so_far(user.id, round_.id)
     if open_id is not None:
-        return ensure_current(db.session.get(Attempt, open_id), now)
+        ensure_current(db.session.get(Attempt, open_id), now)
+        return open_id
     check_may_start(user, round_, now)
     if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
     question_ids, questions = draw_for_round(round_, rng)
-    attempt = Attempt(
-        round_id=round_.id,
-        user_id=user.id,
-        number=used + 1,
-        started_at=now,
-        deadline=timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
-        status=AttemptStatus.OPEN,
-        question_count=len(question_ids),
-    )
-    db.session.add(attempt)
+    attempts = Attempt.__table__
     try:
-        db.session.flush()
-        rows = item_rows(attempt.id, question_ids, questions, round_, rng)
+        attempt_id = db.session.execute(
+            insert(attempts)
+            .values(
+                round_id=round_.id,
+                user_id=user.id,
+                number=used + 1,
+                started_at=now,
+                deadline=timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
+                status=AttemptStatus.OPEN.value,
+                question_count=len(question_ids),
+            )
+            .returning(attempts.c.id)
+        ).scalar_one()
+        rows = item_rows(attempt_id, question_ids, questions, round_, rng)
         db.session.execute(insert(AttemptItem.__table__), rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
         db.session.rollback()
-        winner = open_attempt(user.id, round_.id)
+        _used, winner = attempts_so_far(user.id, round_.id)
         if winner is None:
             raise
         return winner
-    return attempt
-
-
-def attempt_id_of(attempt: Attempt) -> int:
-    """The attempt's id without reloading the row that a commit expired."""
-    return inspect(attempt).identity[0]
+    return attempt_id
 
 
 def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[int, Row]]:

@@ -1,6 +1,7 @@
 """Service rules that need a database: the constraints, expiry from cron, concurrent starts."""
 
 import random
+import threading
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from contest.domain.clock import utcnow
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, Question
+from contest.models import Attempt, AttemptItem, Question, Round, User
 from contest.services import attempts as service
 from contest.services.answers import save_choice
 from tests.factories import make_questions, make_round, make_user
@@ -135,3 +136,31 @@ def test_close_expired_command(ctx):
     result = ctx.test_cli_runner().invoke(args=["attempts", "close-expired"])
     assert result.exit_code == 0
     assert "Closed 1 expired attempt(s)." in result.output
+
+
+def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
+    round_id, user_id = make_round().id, make_user().id
+    both_drawn = threading.Barrier(2, timeout=30)
+    draw = service.draw_for_round
+
+    def draw_then_wait(round_, rng):
+        drawn = draw(round_, rng)
+        both_drawn.wait()  # both have seen no open attempt and drawn: now both insert
+        return drawn
+
+    monkeypatch.setattr(service, "draw_for_round", draw_then_wait)
+    started: list[int] = []
+
+    def press_start(seed: int) -> None:
+        with ctx.app_context():
+            user, round_ = db.session.get(User, user_id), db.session.get(Round, round_id)
+            started.append(service.begin_attempt(user, round_, utcnow(), random.Random(seed)))
+
+    tabs = [threading.Thread(target=press_start, args=(seed,)) for seed in (1, 2)]
+    for tab in tabs:
+        tab.start()
+    for tab in tabs:
+        tab.join(timeout=60)
+    assert len(started) == 2 and started[0] == started[1]
+    attempts = db.session.execute(select(Attempt).where(Attempt.round_id == round_id)).scalars()
+    assert [a.id for a in attempts] == started[:1]
