@@ -108,3 +108,40 @@ def test_a_save_with_a_token_from_an_ended_session_says_so_and_saves_nothing(app
     assert response.status_code == 400
     assert response.json["code"] == "session_expired"
     assert items(app, attempt_id)[0].chosen is None
+
+
+def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app, client):
+    """The other order: the hand-in holds the attempt; the save waits, then finds it closed."""
+    attempt_id = started(app, client)
+    item = items(app, attempt_id)[0]
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        user_id, now = attempt.user_id, attempt.started_at + timedelta(seconds=30)
+        handing_in = db.engine.connect()
+        hand_in_tx = handing_in.begin()
+        handing_in.execute(
+            Attempt.__table__.update()
+            .where(Attempt.__table__.c.id == attempt_id)
+            .values(status=AttemptStatus.SUBMITTED.value, submitted_at=now)
+        )
+
+    outcome = {}
+
+    def save_in_time():
+        with app.app_context():
+            try:
+                answers.save_choice(
+                    user_id, attempt_id, 1, right_choice(item), now, timedelta(seconds=10)
+                )
+                outcome["saved"] = True
+            except answers.AttemptRefused as refusal:
+                outcome["refused"] = refusal.code
+
+    saving = threading.Thread(target=save_in_time)
+    saving.start()
+    time.sleep(0.5)  # let the save reach the lock the hand-in holds
+    hand_in_tx.commit()
+    handing_in.close()
+    saving.join(timeout=30)
+    assert outcome == {"refused": "attempt_closed"}
+    assert items(app, attempt_id)[0].chosen is None
