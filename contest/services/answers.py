@@ -37,7 +37,7 @@ def save_choice(
 ) -> datetime:
     """Record the options chosen for one question and return the attempt's deadline.
 
-    Sending the same choice twice changes nothing, not even when it was answered.
+    Sending the same choice twice changes nothing, not even the time it was answered.
     """
     choice = sorted(set(chosen)) or None
     row = db.session.execute(
