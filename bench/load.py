@@ -19,7 +19,7 @@ devices: the login limit (30 per 15 minutes per address) is then never approache
 saves stay limited to 600 per 10 minutes per account (per worker: the limiter's storage is
 memory://); 429 answers are counted and reported.
 
-Phases, each with N concurrent clients and no think time:
+Phases, each with N concurrent clients and no think time (but see --think-seconds):
   ceiling   bare GET /hello and bare POST /write (one INSERT + commit), half before and half
             after the app's phases; --phase-seconds in all for each
   isolated  the quiz page alone (GET /bai-thi/<id>), the answer save alone, and start alone
@@ -40,6 +40,14 @@ client nor other processes on the machine change much.
 
 With no think time, latency is concurrency / throughput (Little's law): p99 < 100 ms with 50
 participants needs well over 500 answered requests per second.
+
+--think-seconds T gives the journey a participant's pace: before each request after the first,
+a participant waits a uniform 0.5-1.5 T, and participants arrive at random moments over one
+journey's length (28 requests x T): a steady stream of starts, as in a deadline rush.
+Then the ceiling and the isolated phases run with the first 50 participants only (still no
+think time), and the journey phase shows latency and throughput at that many participants
+reading and answering, e.g. --participants 2000 --think-seconds 5 --seconds 300 (the first
+28 x T seconds are the ramp-up).
 """
 
 import argparse
@@ -69,6 +77,8 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 CSRF_META = re.compile(rb'name="csrf-token" content="([^"]+)"')
 PASSWORD = "bench-mat-khau-1"
 QUESTIONS_PER_ROUND = 20
+# home, start, quiz page, 20 answers and 2 changed, the prediction, submit, result
+REQUESTS_PER_JOURNEY = 3 + QUESTIONS_PER_ROUND + 2 + 3
 REQUEST_TIMEOUT = 30.0
 
 
@@ -602,23 +612,49 @@ class Acks:
     submitted: set = field(default_factory=set)
 
 
-async def journey_loop(p: Participant, deadline: float, acks: Acks, max_journeys: int) -> None:
-    for _ in range(max_journeys):
-        if time.perf_counter() >= deadline:
-            return
-        await p.call("home", "GET", "/", 200)
-        if not await p.start():
-            await asyncio.sleep(0.05)
-            continue
-        await p.quiz_page()
-        for position in range(1, QUESTIONS_PER_ROUND + 1):
-            await p.save(position, p.rng.randrange(4), acks.answers)
-        for position in p.rng.sample(range(1, QUESTIONS_PER_ROUND + 1), 2):
-            await p.save(position, p.rng.randrange(4), acks.answers)  # second thoughts
-        await p.save_prediction(p.rng.randint(500, 1500), acks.predictions)
-        completed = await p.submit(acks.submitted) and await p.result()
-        if completed and time.perf_counter() <= p.recorder.window_end:
-            p.recorder.journeys += 1
+async def journey_loop(
+    p: Participant, deadline: float, acks: Acks, max_journeys: int, think: float = 0.0
+) -> None:
+    class TimeUp(Exception):
+        pass
+
+    async def pause() -> None:
+        if think:
+            await asyncio.sleep(p.rng.uniform(0.5, 1.5) * think)
+            if time.perf_counter() >= deadline:
+                raise TimeUp  # a journey at a human pace may not end with the phase: drop it
+
+    try:
+        if think:
+            # Arrivals spread over one journey's length: a steady stream, as in a deadline
+            # rush, with participants at every stage of their attempt (not all starting at once).
+            await asyncio.sleep(p.rng.uniform(0, REQUESTS_PER_JOURNEY * think))
+        for _ in range(max_journeys):
+            if time.perf_counter() >= deadline:
+                return
+            await journey(p, acks, pause)
+    except TimeUp:
+        return
+
+
+async def journey(p: Participant, acks: Acks, pause) -> None:
+    await p.call("home", "GET", "/", 200)
+    await pause()
+    if not await p.start():
+        await asyncio.sleep(0.05)
+        return
+    await p.quiz_page()
+    positions = list(range(1, QUESTIONS_PER_ROUND + 1))
+    positions += p.rng.sample(positions, 2)  # second thoughts on two answers
+    for position in positions:
+        await pause()
+        await p.save(position, p.rng.randrange(4), acks.answers)
+    await pause()
+    await p.save_prediction(p.rng.randint(500, 1500), acks.predictions)
+    await pause()
+    completed = await p.submit(acks.submitted) and await p.result()
+    if completed and time.perf_counter() <= p.recorder.window_end:
+        p.recorder.journeys += 1
 
 
 async def quiz_page_loop(p: Participant, deadline: float, limit: int) -> None:
@@ -845,6 +881,9 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
     if args.workers:
         env["WEB_CONCURRENCY"] = str(args.workers)
     n = args.participants
+    # With think time the journey is about many participants at a human pace; the ceiling and
+    # the isolated phases keep 50 busy clients, which is what their ratios are about.
+    busy = min(n, 50) if args.think_seconds else n
     half = args.phase_seconds / 2
     limit = 1_000_000  # every loop is also bounded by count
     phases: list[Phase] = []
@@ -855,7 +894,7 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
         try:
             server.wait_ready("/hello")
             for write in (False, True):
-                sessions = [session_class(server.port, local_ip(i)) for i in range(n)]
+                sessions = [session_class(server.port, local_ip(i)) for i in range(busy)]
                 try:
                     phase = await run_phase(
                         f"bare {'write' if write else 'hello'} ({label})",
@@ -898,18 +937,19 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
             f"logged in {n} participants over HTTP in {time.perf_counter() - started:.1f} s (set-up)"
         )
         # Each participant opens one attempt for the isolated quiz-page and save phases.
-        await asyncio.gather(*(p.start("setup start") for p in participants))
-        if any(p.attempt_id is None for p in participants):
+        await asyncio.gather(*(p.start("setup start") for p in participants[:busy]))
+        if any(p.attempt_id is None for p in participants[:busy]):
             raise RuntimeError(f"set-up start failed: {dict(setup_recorder.endpoints)}")
 
         def with_recorder(recorder):
             for p in participants:
                 p.recorder = recorder
 
-        def isolated(loop, *extra):
+        def isolated(loop, *extra, everyone=False):
             def make(recorder, deadline):
                 with_recorder(recorder)
-                return [loop(p, deadline, *extra) for p in participants]
+                taking_part = participants if everyone else participants[:busy]
+                return [loop(p, deadline, *extra) for p in taking_part]
 
             return make
 
@@ -925,7 +965,7 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
         phase = await run_phase(
             "journey",
             args.seconds,
-            isolated(journey_loop, acks, limit),
+            isolated(journey_loop, acks, limit, args.think_seconds, everyone=True),
             server.process.pid,
         )
         phases.append(phase)
@@ -972,7 +1012,8 @@ def report(args, phases: list[Phase], database, acks: Acks) -> int:
     print(
         f"journeys: {journey.recorder.journeys} in {journey.seconds:.0f} s = "
         f"{journey.recorder.journeys / journey.seconds:.2f} journeys/s "
-        f"({args.participants} participants, 25 requests per journey, no think time)"
+        f"({args.participants} participants, {REQUESTS_PER_JOURNEY} requests per journey, "
+        f"{f'think time {args.think_seconds:g} s' if args.think_seconds else 'no think time'})"
     )
     print()
     print(
@@ -1078,6 +1119,12 @@ def main() -> None:
         default=40,
         help="spare rounds for the start phase: each participant starts each once",
     )
+    parser.add_argument(
+        "--think-seconds",
+        type=float,
+        default=0.0,
+        help="journey only: a participant's mean pause between requests (0: none)",
+    )
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: gunicorn.conf.py's)")
     parser.add_argument("--max-seconds", type=float, default=900, help="wall-clock budget")
     args = parser.parse_args()
@@ -1090,6 +1137,11 @@ def main() -> None:
         f"(one asyncio process on the same machine), workers "
         f"{args.workers or os.environ.get('WEB_CONCURRENCY') or f'{os.cpu_count()} + 1 (default)'}"
     )
+    if args.think_seconds:
+        print(
+            f"journey think time {args.think_seconds:g} s (uniform 0.5-1.5x between requests); "
+            "ceiling and isolated phases with 50 busy participants"
+        )
     code = 1
     with common.temp_dir("bench_load_") as workdir:
         database = common.TempDatabase(args.backend, workdir)
