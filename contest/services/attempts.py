@@ -4,7 +4,7 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Row, bindparam, case, func, insert, select, update
+from sqlalchemy import Integer, Row, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -48,12 +48,20 @@ def check_may_start(user: User, round_: Round, now: datetime) -> None:
 def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
     """How many attempts the participant has made in the round, and the open one's id if any."""
     used, open_id = db.session.execute(
-        select(
-            func.count(),
-            func.max(case((Attempt.status == AttemptStatus.OPEN, Attempt.id))),
-        ).where(Attempt.user_id == user_id, Attempt.round_id == round_id)
+        ATTEMPTS_SO_FAR, {"participant": user_id, "in_round": round_id}
     ).one()
     return used, open_id
+
+
+# The start's statements are built once: composing a statement and its cache key cost about as
+# much as running it on SQLite.
+_attempt = Attempt.__table__.c
+ATTEMPTS_SO_FAR = select(
+    func.count(), func.max(case((_attempt.status == AttemptStatus.OPEN.value, _attempt.id)))
+).where(
+    _attempt.user_id == bindparam("participant", type_=Integer),
+    _attempt.round_id == bindparam("in_round", type_=Integer),
+)
 
 
 def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> Attempt:
@@ -126,12 +134,19 @@ def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[i
 
 def drawn_questions(question_ids: Sequence[int]) -> list[Row]:
     """What an item copies from each drawn question, read as plain rows (no ORM objects)."""
-    q = Question
-    return db.session.execute(
-        select(q.id, q.topic_id, q.active, q.version, q.text, q.options, q.correct).where(
-            q.id.in_(question_ids)
-        )
-    ).all()
+    return db.session.execute(DRAWN_QUESTIONS, {"drawn": list(question_ids)}).all()
+
+
+_question = Question.__table__.c
+DRAWN_QUESTIONS = select(
+    _question.id,
+    _question.topic_id,
+    _question.active,
+    _question.version,
+    _question.text,
+    _question.options,
+    _question.correct,
+).where(_question.id.in_(bindparam("drawn", expanding=True)))
 
 
 def item_rows(
