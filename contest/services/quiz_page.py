@@ -8,7 +8,7 @@ read into the page: only how many there are, which decides radio buttons or chec
 from dataclasses import dataclass
 
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, select
 
 from contest.extensions import db
 from contest.models import AttemptItem
@@ -33,18 +33,17 @@ class ShownQuestion:
 
 
 def shown_questions(attempt_id: int) -> list[ShownQuestion]:
-    rows = db.session.execute(
-        select(
-            AttemptItem.position,
-            AttemptItem.text,
-            AttemptItem.options,
-            AttemptItem.correct,
-            AttemptItem.chosen,
-        )
-        .where(AttemptItem.attempt_id == attempt_id)
-        .order_by(AttemptItem.position)
-    )
+    rows = db.session.execute(ATTEMPT_ITEMS, {"attempt": attempt_id})
     return [shown_question(*row) for row in rows]
+
+
+_item = AttemptItem.__table__.c
+# Built once, as the page is loaded by every participant: see answers.py.
+ATTEMPT_ITEMS = (
+    select(_item.position, _item.text, _item.options, _item.correct, _item.chosen)
+    .where(_item.attempt_id == bindparam("attempt", type_=Integer))
+    .order_by(_item.position)
+)
 
 
 def shown_question(position, text, options, correct, chosen) -> ShownQuestion:
