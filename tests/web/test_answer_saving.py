@@ -11,11 +11,23 @@ from contest.services.attempts import finalize
 from tests.factories import csrf_token, login
 from tests.web.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
 
+GRACE = timedelta(seconds=10)
+
 
 def started(app, client):
     round_id = setup_round(app)
     login(client, "0912000001")
     return attempt_id_from(start(client, round_id))
+
+
+def racing_attempt(app, client):
+    """A started attempt, its first item, its owner and a moment 30 s into it."""
+    attempt_id = started(app, client)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        moment = attempt.started_at + timedelta(seconds=30)
+        owner = attempt.user_id
+    return attempt_id, items(app, attempt_id)[0], owner, moment
 
 
 def test_a_save_without_a_session_gets_401_json_not_the_login_page(app, client):
@@ -63,13 +75,9 @@ def test_a_save_reports_the_deadline_the_page_counts_down_to(app, client):
 
 def test_a_save_running_when_the_attempt_is_handed_in_is_counted(app, client):
     """The hand-in waits for a save that is under way, then scores it; never saved-but-uncounted."""
-    attempt_id = started(app, client)
-    item = items(app, attempt_id)[0]
+    attempt_id, item, user_id, now = racing_attempt(app, client)
     with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        user_id, now = attempt.user_id, attempt.started_at + timedelta(seconds=30)
-        grace = timedelta(seconds=10)
-        update = answers.choice_update(user_id, attempt_id, 1, right_choice(item), now, grace)
+        update = answers.choice_update(user_id, attempt_id, 1, right_choice(item), now, GRACE)
         saving = db.engine.connect()
         saving_tx = saving.begin()
         assert saving.execute(*update).one_or_none() is not None
@@ -112,11 +120,8 @@ def test_a_save_with_a_token_from_an_ended_session_says_so_and_saves_nothing(app
 
 def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app, client):
     """The other order: the hand-in holds the attempt; the save waits, then finds it closed."""
-    attempt_id = started(app, client)
-    item = items(app, attempt_id)[0]
+    attempt_id, item, user_id, now = racing_attempt(app, client)
     with app.app_context():
-        attempt = db.session.get(Attempt, attempt_id)
-        user_id, now = attempt.user_id, attempt.started_at + timedelta(seconds=30)
         handing_in = db.engine.connect()
         hand_in_tx = handing_in.begin()
         handing_in.execute(
@@ -130,9 +135,7 @@ def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app
     def save_in_time():
         with app.app_context():
             try:
-                answers.save_choice(
-                    user_id, attempt_id, 1, right_choice(item), now, timedelta(seconds=10)
-                )
+                answers.save_choice(user_id, attempt_id, 1, right_choice(item), now, GRACE)
                 outcome["saved"] = True
             except answers.AttemptRefused as refusal:
                 outcome["refused"] = refusal.code
