@@ -79,6 +79,7 @@
     send(key, body).then(function (reply) {
       sending = false;
       if (reply.status === 200 && reply.data.ok) {
+        document.getElementById("session-notice").hidden = true;
         // Only forget the change if the participant has not changed it again meanwhile.
         if (JSON.stringify(pending[key]) === JSON.stringify(body)) delete pending[key];
         persist(); retryDelay = 1000;
@@ -90,8 +91,9 @@
       } else if (reply.status === 401 || reply.data.code === "session_expired") {
         // Logged out elsewhere or the session ended: keep every change and say what to do.
         retryLater();
-        stateEl.textContent = reply.data.message || "Vui lòng đăng nhập lại.";
+        stateEl.textContent = "Chưa lưu được";
         stateEl.className = "save-state failed";
+        document.getElementById("session-notice").hidden = false;
       } else if (reply.status === 400 || reply.status === 404) {
         delete pending[key]; persist();
         mark(key, reply.data.message || "Không lưu được", "failed");

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_answers_given_after_the_session_ended_wait_and_are_saved_after_logging_in(
-    new_context, site
+    new_context, site, screenshots_dir
 ):
     page = new_context().new_page()
     support.log_in(page, support.SESSION_LOST_PHONE)
@@ -19,19 +19,24 @@ def test_answers_given_after_the_session_ended_wait_and_are_saved_after_logging_
     support.wait_all_saved(page, [1])
 
     # The session ends (cookies cleared, as when logged out elsewhere): the next answer is
-    # refused, and the page says so instead of showing "Đã lưu", and keeps it.
+    # refused; the page says so instead of showing "Đã lưu", and keeps it.
     page.context.clear_cookies()
     support.choose(page, 2, support.right_choice(items[1]))
-    expect(page.locator("#save-state")).to_contain_text("đăng nhập lại")
+    notice = page.locator("#session-notice")
+    expect(notice).to_be_visible()
+    expect(page.locator("#save-state")).to_have_text("Chưa lưu được")
     assert support.attempt_items(site.app, attempt_id)[1].chosen is None
+    page.screenshot(path=str(screenshots_dir / "phone-quiz-session-ended.png"))
 
-    # Logged in again in another tab, the participant reloads the quiz: the waiting answer,
-    # kept on the phone, goes through.
-    other = page.context.new_page()
-    support.log_in(other, support.SESSION_LOST_PHONE)
-    other.close()
-    page.reload()
+    # The notice's link logs the participant in and brings them back to the quiz, where the
+    # answer kept on the phone is saved.
+    notice.get_by_role("link", name="Đăng nhập lại").click()
+    page.get_by_label("Email hoặc số điện thoại").fill(support.SESSION_LOST_PHONE)
+    page.get_by_label("Mật khẩu").fill(support.PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).to_have_url(support.ATTEMPT_URL)
     support.wait_all_saved(page, [2])
+    expect(notice).to_be_hidden()
     stored = support.attempt_items(site.app, attempt_id)
     assert [stored[0].chosen, stored[1].chosen] == [
         support.right_choice(items[0]),
