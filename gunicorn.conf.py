@@ -11,10 +11,7 @@ worker_class = "sync"
 # on a 2-core VM (docs/sizing.md). 120 s lets whole rounds of up to about 400,000 entries
 # through; larger ones: `flask --app contest results export` until exports run as jobs.
 timeout = 120
-graceful_# A judge's Excel download is built in the request: about 45 s of CPU for 200,000 ranking rows
-# on a 2-core VM (docs/sizing.md). 120 s lets whole rounds of up to about 400,000 entries
-# through; larger ones: `flask --app contest results export` until exports run as jobs.
-timeout = 120
+graceful_timeout = 30
 keepalive = 5
 # Restart workers now and then so that no slow leak builds up over a contest week.
 max_requests = 20000
