@@ -2,10 +2,9 @@
 
 from collections.abc import Iterator, Sequence
 
-from sqlalchemy import Float, and_, case, cast, func, select
+from sqlalchemy import and_, case, func, select
 
 from contest.domain.clock import to_vietnam
-from contest.domain.statistics import AgencyFigures, AgencyNode, rank_agencies, roll_up
 from contest.exports.cells import mask_national_id, mask_phone
 from contest.exports.ranking_sheets import BATCH, GROUP_NAMES, YES_NO, filtered
 from contest.exports.workbook import (
@@ -22,13 +21,12 @@ from contest.extensions import db
 from contest.models import (
     Agency,
     Attempt,
-    AttemptItem,
     AttemptStatus,
-    Question,
     Round,
     RoundEntry,
     User,
 )
+from contest.services import round_stats
 
 STATUS_NAMES = {"submitted": "Đã nộp bài", "expired": "Hết giờ, máy chủ tự thu bài"}
 
@@ -48,62 +46,35 @@ AGENCY_COLUMNS = (
 )
 
 
-def own_figures(round_: Round, group: str | None) -> dict[int, AgencyFigures]:
-    """Each agency's own figures, as the judges' agency page counts them."""
-    query = (
-        select(
-            RoundEntry.agency_id,
-            func.count(),
-            func.coalesce(func.sum(RoundEntry.attempts_count), 0),
-            func.count().filter(RoundEntry.correct_count == RoundEntry.question_count),
-            func.coalesce(func.sum(RoundEntry.correct_count), 0),
-        )
-        .where(RoundEntry.round_id == round_.id, RoundEntry.agency_id.is_not(None))
-        .group_by(RoundEntry.agency_id)
-    )
-    if group:
-        query = query.where(RoundEntry.participant_group == group)
-    return {
-        agency_id: AgencyFigures(int(people), int(entries), int(perfect), int(score))
-        for agency_id, people, entries, perfect, score in db.session.execute(query)
-    }
-
-
 def agency_rows(
     round_: Round, group: str | None, agency_ids: Sequence[int] | None
 ) -> Iterator[list]:
     """Agencies ranked by the contest's collective measure on figures rolled up through the
-    hierarchy; agencies without a value (no headcount, no participant) follow, by name.
-    Held in memory: one line per agency (hundreds), never per entry."""
-    agencies = {a.id: a for a in db.session.execute(select(Agency)).scalars()}
-    own = own_figures(round_, group)
-    nodes = []
-    for agency in agencies.values():
-        figures = AgencyFigures(**vars(own.get(agency.id, AgencyFigures())))
-        figures.headcount = agency.headcount or 0
-        nodes.append(AgencyNode(agency.id, agency.parent_id, figures))
-    totals = roll_up(nodes)
-    ranked = rank_agencies(totals, round_.contest.collective_measure)
-    ranks = {agency_id: rank for rank, agency_id, _value in ranked}
-    unranked = sorted((a for a in agencies.values() if a.id not in ranks), key=lambda a: a.name)
-    order = [agencies[agency_id] for _rank, agency_id, _value in ranked] + unranked
+    hierarchy, as the judges' agency page ranks them; agencies without a value (no headcount,
+    no participant) follow, by name. One line per agency (hundreds), never per entry."""
+    standing = round_stats.agency_standing(round_, group)
+    by_id = {agency.id: agency for agency in standing.agencies}
+    ranks = standing.ranks
+    ranked = [by_id[agency_id] for agency_id in ranks]  # best first, as ranked
+    unranked = [a for a in standing.agencies if a.id not in ranks]
     wanted = None if agency_ids is None else set(agency_ids)
-    for agency in order:
+    for agency in ranked + unranked:
         if wanted is None or agency.id in wanted:
-            yield agency_row(agency, agencies, ranks.get(agency.id), totals[agency.id], own)
+            yield agency_row(agency, by_id, standing)
 
 
-def agency_row(agency, agencies, rank, total: AgencyFigures, own) -> list:
-    parent = agencies.get(agency.parent_id)
+def agency_row(agency, by_id, standing: round_stats.AgencyStanding) -> list:
+    parent = by_id.get(agency.parent_id)
+    total = standing.totals[agency.id]
     return [
-        rank,
+        standing.ranks.get(agency.id),
         agency.code,
         agency.name,
         parent.name if parent else None,
         agency.kind,
         total.headcount or None,
         total.participants,
-        own.get(agency.id, AgencyFigures()).participants,
+        standing.own_of(agency.id).participants,
         total.entries,
         total.participation_rate,
         total.average_score,
@@ -214,26 +185,13 @@ QUESTION_COLUMNS = (
 def question_rows(
     round_: Round, group: str | None, agency_ids: Sequence[int] | None
 ) -> Iterator[list]:
-    """Per question drawn in the round's finished attempts: one GROUP BY, hardest first."""
-    drawn = func.count()
-    correct = func.count().filter(AttemptItem.is_correct.is_(True))
-    query = (
-        select(Question.id, Question.text, Question.source, drawn, correct)
-        .join(AttemptItem, AttemptItem.question_id == Question.id)
-        .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-        .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
-        .group_by(Question.id, Question.text, Question.source)
-        .order_by(cast(correct, Float) / drawn, drawn.desc(), Question.id)
-    )
-    if group or agency_ids is not None:
-        query = query.join(
-            RoundEntry,
-            and_(RoundEntry.round_id == Attempt.round_id, RoundEntry.user_id == Attempt.user_id),
-        )
-        query = filtered(
-            query, RoundEntry.participant_group, RoundEntry.agency_id, group, agency_ids
-        )
-    for question_id, text, source, times, right in db.session.execute(
-        query.execution_options(yield_per=BATCH)
-    ):
-        yield [question_id, text, source, times, right, right / times if times else None]
+    """The judges' question statistics, hardest first (one line per question, not per entry)."""
+    for line in round_stats.question_stats(round_, group, agency_ids):
+        yield [
+            line.question_id,
+            line.text,
+            line.source,
+            line.drawn,
+            line.correct,
+            line.share_correct,
+        ]

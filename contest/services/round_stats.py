@@ -1,10 +1,11 @@
 """Figures judges and organizers look at: score bands, participation per day, agencies, questions."""
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, literal_column, select
+from sqlalchemy import and_, func, literal_column, select
 
 from contest.domain.statistics import (
     BANDS,
@@ -61,9 +62,9 @@ class AgencyLine:
     rank: int | None
 
 
-def agency_figures(round_: Round) -> dict[int, AgencyFigures]:
-    """Each agency's own figures (without the agencies below it)."""
-    rows = db.session.execute(
+def agency_figures(round_: Round, group: str | None = None) -> dict[int, AgencyFigures]:
+    """Each agency's own figures (without the agencies below it), for one group or all."""
+    query = (
         select(
             RoundEntry.agency_id,
             func.count(),
@@ -74,36 +75,55 @@ def agency_figures(round_: Round) -> dict[int, AgencyFigures]:
         .where(RoundEntry.round_id == round_.id, RoundEntry.agency_id.is_not(None))
         .group_by(RoundEntry.agency_id)
     )
+    if group:
+        query = query.where(RoundEntry.participant_group == group)
     return {
         agency_id: AgencyFigures(int(people), int(entries), int(perfect), int(score))
-        for agency_id, people, entries, perfect, score in rows
+        for agency_id, people, entries, perfect, score in db.session.execute(query)
     }
 
 
-def agency_table(round_: Round) -> list[AgencyLine]:
-    """Every agency in hierarchy order with its own and rolled-up figures and its rank under
-    the contest's collective measure (ranked on rolled-up figures)."""
+@dataclass(frozen=True)
+class AgencyStanding:
+    """Every agency (by name) with its own figures, the figures rolled up through the
+    hierarchy, and its rank under the contest's collective measure (on rolled-up figures)."""
+
+    agencies: list[Agency]
+    own: dict[int, AgencyFigures]
+    totals: dict[int, AgencyFigures]
+    ranks: dict[int, int]  # best first, ties by agency id
+
+    def own_of(self, agency_id: int) -> AgencyFigures:
+        return self.own.get(agency_id, AgencyFigures())
+
+
+def agency_standing(round_: Round, group: str | None = None) -> AgencyStanding:
+    """The judges' agency page and the agency export both read this."""
     agencies = db.session.execute(select(Agency).order_by(Agency.name)).scalars().all()
-    own = agency_figures(round_)
+    own = agency_figures(round_, group)
     nodes = []
     for agency in agencies:
-        figures = own.get(agency.id, AgencyFigures())
+        figures = AgencyFigures(**vars(own.get(agency.id, AgencyFigures())))
         figures.headcount = agency.headcount or 0
         nodes.append(AgencyNode(agency.id, agency.parent_id, figures))
     totals = roll_up(nodes)
-    ranks = {
-        agency_id: rank
-        for rank, agency_id, _value in rank_agencies(totals, round_.contest.collective_measure)
-    }
+    ranked = rank_agencies(totals, round_.contest.collective_measure)
+    ranks = {agency_id: rank for rank, agency_id, _value in ranked}
+    return AgencyStanding(list(agencies), own, totals, ranks)
+
+
+def agency_table(round_: Round) -> list[AgencyLine]:
+    """Every agency in hierarchy order with its own and rolled-up figures and its rank."""
+    standing = agency_standing(round_)
     return [
         AgencyLine(
             agency,
             depth,
-            own.get(agency.id, AgencyFigures()),
-            totals[agency.id],
-            ranks.get(agency.id),
+            standing.own_of(agency.id),
+            standing.totals[agency.id],
+            standing.ranks.get(agency.id),
         )
-        for agency, depth in hierarchy_order(agencies)
+        for agency, depth in hierarchy_order(standing.agencies)
     ]
 
 
@@ -152,16 +172,29 @@ class QuestionLine:
         return self.correct / self.drawn if self.drawn else None
 
 
-def question_stats(round_: Round) -> list[QuestionLine]:
+def question_stats(
+    round_: Round, group: str | None = None, agency_ids: Sequence[int] | None = None
+) -> list[QuestionLine]:
     """How often each question was drawn and answered correctly in the round's closed attempts,
-    hardest first: a question almost nobody gets right is worth a second look."""
+    hardest first: a question almost nobody gets right is worth a second look. Optionally only
+    the attempts of one group's or some agencies' participants (as their entries place them)."""
     correct = func.count().filter(AttemptItem.is_correct.is_(True))
-    rows = db.session.execute(
+    query = (
         select(Question.id, Question.text, Question.source, func.count(), correct)
         .join(AttemptItem, AttemptItem.question_id == Question.id)
         .join(Attempt, Attempt.id == AttemptItem.attempt_id)
         .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
         .group_by(Question.id, Question.text, Question.source)
-    ).all()
-    lines = [QuestionLine(qid, text, source, drawn, ok) for qid, text, source, drawn, ok in rows]
-    return sorted(lines, key=lambda line: (line.share_correct or 0, -line.drawn))
+    )
+    if group or agency_ids is not None:
+        entry = and_(RoundEntry.round_id == Attempt.round_id, RoundEntry.user_id == Attempt.user_id)
+        query = query.join(RoundEntry, entry)
+    if group:
+        query = query.where(RoundEntry.participant_group == group)
+    if agency_ids is not None:
+        query = query.where(RoundEntry.agency_id.in_(list(agency_ids)))
+    lines = [
+        QuestionLine(qid, text, source, drawn, ok)
+        for qid, text, source, drawn, ok in db.session.execute(query)
+    ]
+    return sorted(lines, key=lambda line: (line.share_correct or 0, -line.drawn, line.question_id))
