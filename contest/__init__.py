@@ -43,7 +43,8 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from contest import sqlite_tuning
+    # Imported for its Flask-Limiter request filter, registered once per process.
+    from contest import rate_limits, sqlite_tuning  # noqa: F401
 
     db.init_app(app)
     sqlite_tuning.install()

@@ -19,8 +19,10 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from contest import rate_limits
 from contest.domain import timing
-from contest.extensions import db, limiter
+from contest.errors import MESSAGES
+from contest.extensions import db
 from contest.models import Attempt, Round
 from contest.quiz import payloads
 from contest.services import answers, quiz_page
@@ -81,31 +83,32 @@ def take(attempt_id: int):
 
 
 @bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
-@limiter.limit("600/10 minutes")
 def save(attempt_id: int):
     """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
     user_id = session_user_id()
-    if user_id is None:
-        message = (
-            "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
-            "các câu chưa lưu vẫn được giữ trên máy này."
-        )
-        return jsonify(ok=False, code="login_required", message=message), 401
-    now = app_now()
     try:
-        change = payloads.parse_save(request.get_json(silent=True))
-        if change.position is None:
-            deadline = save_prediction(user_id, attempt_id, change.prediction, now)
-        else:
-            deadline = answers.save_choice(
-                user_id, attempt_id, change.position, change.chosen, now, app_grace()
+        if user_id is None:
+            rate_limits.count("quiz.save")
+            message = (
+                "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
+                "các câu chưa lưu vẫn được giữ trên máy này."
             )
+            return jsonify(ok=False, code="login_required", message=message), 401
+        now = app_now()
+        change = payloads.parse_save(request.get_json(silent=True))
+        deadline = apply_change(user_id, attempt_id, change, now)
+    except rate_limits.TooFast as too_fast:
+        return (
+            jsonify(ok=False, code="too_many_requests", message=MESSAGES[429]),
+            429,
+            {"Retry-After": str(too_fast.retry_after)},
+        )
     except payloads.BadPayload as error:
         return jsonify(ok=False, code="bad_request", message=str(error)), 400
     except answers.AttemptNotFound:
         abort(404)
     except service.AttemptRefused as refusal:
-        status = 409 if refusal.code == "attempt_closed" else 400
+        status = {"attempt_closed": 409, "too_many_saves": 429}.get(refusal.code, 400)
         return jsonify(
             ok=False,
             code=refusal.code,
@@ -113,6 +116,27 @@ def save(attempt_id: int):
             result_url=url_for("quiz.result", attempt_id=attempt_id),
         ), status
     return jsonify(ok=True, seconds_left=timing.seconds_left(now, deadline))
+
+
+def apply_change(user_id: int, attempt_id: int, change: payloads.Change, now) -> datetime:
+    """Store one change and return the attempt's deadline.
+
+    An answer save that goes through costs one UPDATE and is capped per question in that
+    UPDATE. Everything else (a prediction, a save refused for any reason) runs more queries,
+    so it first counts against the per-account limit.
+    """
+    if change.position is None:
+        rate_limits.count("quiz.save")
+        return save_prediction(user_id, attempt_id, change.prediction, now)
+    return answers.save_choice(
+        user_id,
+        attempt_id,
+        change.position,
+        change.chosen,
+        now,
+        app_grace(),
+        before_explaining=lambda: rate_limits.count("quiz.save"),
+    )
 
 
 def save_prediction(user_id: int, attempt_id: int, prediction: int | None, now) -> datetime:

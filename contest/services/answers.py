@@ -1,13 +1,19 @@
 """Saving one answer: the request participants send most, so it is one UPDATE and one commit.
 
 The UPDATE carries every check a save needs in its WHERE clause: the attempt belongs to the
-participant, is still open, and its deadline (with the network grace) has not passed. Its
-RETURNING clause gives what the choice is validated against and the deadline the page counts down
-to. Only when it matches no row does `explain_refusal` look closer to say why.
+participant, is still open, its deadline (with the network grace) has not passed, and the question
+has had fewer than `MAX_SAVES_PER_QUESTION` saves. Its RETURNING clause gives what the choice is
+validated against and the deadline the page counts down to. Only when it matches no row does
+`explain_refusal` look closer to say why.
+
+The per-question cap is the save's rate limit. It is counted in the row the save writes anyway,
+so it costs nothing and every worker and host sees the same count; a per-account limiter in
+front of the save cost a fifth of a served save (docs/sizing.md). Refused saves, which do cost
+queries, still count against a per-account limit (contest/rate_limits.py).
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, bindparam, case, cast, exists, func, select, update
@@ -22,6 +28,9 @@ from contest.services.attempts import (
     find_attempt,
 )
 
+# No person changes one answer this often; a page or script stuck re-sending one is stopped here.
+MAX_SAVES_PER_QUESTION = 100
+
 
 class AttemptNotFound(LookupError):
     """No such attempt for this participant: someone else's attempt is as good as missing."""
@@ -34,10 +43,13 @@ def save_choice(
     chosen: Sequence[int],
     now: datetime,
     grace: timedelta,
+    before_explaining: Callable[[], None] = lambda: None,
 ) -> datetime:
     """Record the options chosen for one question and return the attempt's deadline.
 
-    Sending the same choice twice changes nothing, not even the time it was answered.
+    Sending the same choice twice changes nothing, not even the time it was answered (it does
+    count towards the question's cap). When the save is refused, `before_explaining` runs before
+    the queries that find out why: the view counts the refusal against a rate limit there.
     """
     choice = sorted(set(chosen)) or None
     row = db.session.execute(
@@ -45,9 +57,10 @@ def save_choice(
     ).one_or_none()
     if row is None:
         db.session.rollback()
-        raise explain_refusal(user_id, attempt_id, now, grace)
-    options, correct, deadline = row
-    problem = choice_problem(choice, len(options), multiple=len(correct) > 1)
+        before_explaining()
+        raise explain_refusal(user_id, attempt_id, position, now, grace)
+    option_count, correct_count, deadline = row
+    problem = choice_problem(choice, option_count, multiple=correct_count > 1)
     if problem is not None:
         db.session.rollback()
         raise problem
@@ -97,21 +110,31 @@ def build_choice_update():
         .where(
             item.attempt_id == attempt_id,
             item.position == bindparam("item_position", type_=Integer),
+            item.saves < MAX_SAVES_PER_QUESTION,
             exists(open_attempt),
         )
         .values(
             chosen=bindparam("choice", type_=item.chosen.type),
             answered_at=case((unchanged, item.answered_at), else_=now),
+            saves=item.saves + 1,
         )
-        .returning(item.options, item.correct, deadline)
+        # Only the counts are needed: the options' text stays in the database.
+        .returning(
+            func.json_array_length(item.options, type_=Integer),
+            func.json_array_length(item.correct, type_=Integer),
+            deadline,
+        )
     )
 
 
 CHOICE_UPDATE = build_choice_update()
 
 
-def explain_refusal(user_id: int, attempt_id: int, now: datetime, grace: timedelta) -> Exception:
-    """Why a save matched nothing: not theirs, closed (closing it if time is up), or no such item."""
+def explain_refusal(
+    user_id: int, attempt_id: int, position: int, now: datetime, grace: timedelta
+) -> Exception:
+    """Why a save matched nothing: not theirs, closed (closing it if time is up), no such item,
+    or saved too often."""
     attempt = find_attempt(user_id, attempt_id)
     if attempt is None:
         return AttemptNotFound(attempt_id)
@@ -119,5 +142,13 @@ def explain_refusal(user_id: int, attempt_id: int, now: datetime, grace: timedel
     if not attempt.is_open:
         return AttemptRefused(
             "attempt_closed", "Bài thi đã kết thúc, câu trả lời không được ghi nhận."
+        )
+    if any(
+        item.position == position and item.saves >= MAX_SAVES_PER_QUESTION for item in attempt.items
+    ):
+        return AttemptRefused(
+            "too_many_saves",
+            f"Câu này đã được lưu {MAX_SAVES_PER_QUESTION} lần, không thể đổi thêm. "
+            "Đáp án đã lưu trước đó vẫn được giữ.",
         )
     return AttemptRefused("no_such_question", "Câu hỏi không thuộc bài thi này.")

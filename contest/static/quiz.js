@@ -94,7 +94,9 @@
         stateEl.textContent = "Chưa lưu được";
         stateEl.className = "save-state failed";
         document.getElementById("session-notice").hidden = false;
-      } else if (reply.status === 400 || reply.status === 404) {
+      } else if (reply.status === 400 || reply.status === 404 ||
+                 reply.data.code === "too_many_saves") {
+        // Refused for good (this question was saved too often: the answer saved before stays).
         delete pending[key]; persist();
         mark(key, reply.data.message || "Không lưu được", "failed");
         if (!closed) pump();

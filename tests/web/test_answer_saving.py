@@ -148,3 +148,21 @@ def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app
     saving.join(timeout=30)
     assert outcome == {"refused": "attempt_closed"}
     assert items(app, attempt_id)[0].chosen is None
+
+
+def test_a_question_saved_too_often_is_refused_and_keeps_its_last_answer(app, client):
+    """The save's rate limit is a cap per question, counted by the UPDATE in the row itself."""
+    attempt_id = started(app, client)
+    token = csrf_token(client)
+    for n in range(answers.MAX_SAVES_PER_QUESTION):
+        reply = save(client, attempt_id, {"position": 3, "chosen": [n % 2]}, token)
+        assert reply.status_code == 200, n
+    last = [(answers.MAX_SAVES_PER_QUESTION - 1) % 2]
+    refused = save(client, attempt_id, {"position": 3, "chosen": [2]}, token)
+    assert refused.status_code == 429
+    assert refused.json["code"] == "too_many_saves"
+    assert "đã được lưu 100 lần" in refused.json["message"]
+    item = items(app, attempt_id)[2]
+    assert (item.chosen, item.saves) == (last, answers.MAX_SAVES_PER_QUESTION)
+    # Other questions of the attempt are not affected.
+    assert save(client, attempt_id, {"position": 4, "chosen": [1]}, token).status_code == 200

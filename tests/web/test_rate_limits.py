@@ -96,3 +96,27 @@ def test_logged_in_limits_are_per_account_not_per_address(app, hosts):
         second.post("/bai-thi/999/luu", json=ANSWER, headers={"X-CSRFToken": token}).status_code
         == 404
     )
+
+
+@needs_redis
+def test_answer_saves_that_go_through_are_capped_per_question_not_per_account(app, hosts):
+    """The account limit counts refusals and predictions only: a participant answering and
+    changing answers is never stopped by it; the per-question cap stops a stuck page."""
+    from tests.web.test_quiz import attempt_id_from, save, setup_round, start
+
+    round_id = setup_round(app)
+    host = hosts()
+    client = host.test_client()
+    assert login(client, "0912000001").status_code == 302
+    attempt_id = attempt_id_from(start(client, round_id))
+    token = csrf_token(client)
+    statuses = [
+        save(client, attempt_id, {"position": n % 10 + 1, "chosen": [n % 2]}, token).status_code
+        for n in range(700)
+    ]
+    assert statuses == [200] * 700
+    # Refused saves still count against the account: 600 in 10 minutes, then 429.
+    refused = [
+        save(client, 999, {"position": 1, "chosen": [0]}, token).status_code for _ in range(601)
+    ]
+    assert refused == [404] * 600 + [429]
