@@ -1,7 +1,8 @@
 """Load: N participants through the whole journey under gunicorn, beside a bare Flask ceiling.
 
     .venv/bin/python bench/load.py [--participants 50] [--seconds 60] [--backend sqlite|postgresql]
-                                   [--phase-seconds 10] [--client raw|httpx] [--workers N]
+                                   [--phase-seconds 10] [--slices 5] [--client raw|httpx]
+                                   [--workers N]
 
 Set-up (not timed): a fresh database (a temp SQLite file, or a bench_* PostgreSQL database),
 migrated; an open contest whose round has 20 questions drawn from --questions active ones,
@@ -11,7 +12,8 @@ cheap password hash (pbkdf2:sha256:1000, so that the bench measures the app, not
 Servers: `gunicorn --config gunicorn.conf.py 'contest:create_app()'` exactly as `make serve`
 (workers from WEB_CONCURRENCY, default cores + 1; DATABASE_URL and SECRET_KEY from the
 environment; the app's rate limits on), and `bench/bare_app.py` under the same settings for the
-ceiling, each on a free 127.0.0.1 port, one at a time, in their own process group.
+ceiling, each on a free 127.0.0.1 port, in their own process group. Both run from the start;
+only one is loaded at a time.
 
 Every participant logs in once, over HTTP, during set-up and keeps its cookies. Each simulated
 participant connects from its own loopback address (127.0.x.y), as participants use their own
@@ -20,11 +22,14 @@ saves stay limited to 600 per 10 minutes per account (per worker: the limiter's 
 memory://); 429 answers are counted and reported.
 
 Phases, each with N concurrent clients and no think time (but see --think-seconds):
-  ceiling   bare GET /hello and bare POST /write (one INSERT + commit), half before and half
-            after the app's phases; --phase-seconds in all for each
+  ceiling   bare GET /hello and bare POST /write (one INSERT + commit)
   isolated  the quiz page alone (GET /bai-thi/<id>), the answer save alone, and start alone
             (each participant starts each of --start-rounds spare rounds once: every start
             draws and stores a new attempt; the phase ends early when they are all used)
+  The ceiling and the isolated phases take turns: --slices turns, each giving every one of
+  them --phase-seconds / --slices seconds, every other turn in reverse order. A change in the
+  VM's speed during the run (20% between minutes has been seen) then weighs on the ceiling and
+  on the app alike, and their ratio stays put.
   journey   open home, start, load the quiz page, save 20 answers (+ 2 changed) and the
             prediction, submit, see the result; repeat; for --seconds
 
@@ -508,6 +513,7 @@ class Participant:
         self.csrf = ""
         self.attempt_id: int | None = None
         self.position = 0
+        self.next_start_round = 0  # index into the spare rounds of the start phase
 
     async def call(self, name, method, path, expect, **kwargs) -> Response | None:
         """One timed request; None (and an error recorded) unless the status is `expect`."""
@@ -673,11 +679,18 @@ async def save_loop(p: Participant, deadline: float, acks: Acks, limit: int) -> 
 
 
 async def start_loop(p: Participant, deadline: float, round_ids: list[int]) -> None:
-    """One start in each spare round: every one draws and stores a new attempt."""
-    for round_id in round_ids:
-        if time.perf_counter() >= deadline:
-            return
-        await p.start(round_id=round_id)
+    """One start in each spare round, carrying on where the previous turn stopped: every one
+    draws and stores a new attempt. The participant's own attempt stays the one it had."""
+    own_attempt = p.attempt_id
+    try:
+        while p.next_start_round < len(round_ids):
+            if time.perf_counter() >= deadline:
+                return
+            round_id = round_ids[p.next_start_round]
+            p.next_start_round += 1
+            await p.start(round_id=round_id)
+    finally:
+        p.attempt_id = own_attempt
 
 
 async def bare_loop(session, index, recorder, deadline, limit, write: bool) -> None:
@@ -884,43 +897,19 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
     # With think time the journey is about many participants at a human pace; the ceiling and
     # the isolated phases keep 50 busy clients, which is what their ratios are about.
     busy = min(n, 50) if args.think_seconds else n
-    half = args.phase_seconds / 2
     limit = 1_000_000  # every loop is also bounded by count
-    phases: list[Phase] = []
     rng = random.Random(42)
 
-    async def ceiling(label: str) -> None:
-        server = Server("bare_app:app", env, workdir / "bare.log", pythonpath=str(ROOT / "bench"))
-        try:
-            server.wait_ready("/hello")
-            for write in (False, True):
-                sessions = [session_class(server.port, local_ip(i)) for i in range(busy)]
-                try:
-                    phase = await run_phase(
-                        f"bare {'write' if write else 'hello'} ({label})",
-                        half,
-                        lambda rec, dl, ss=sessions, w=write: [
-                            bare_loop(s, i, rec, dl, limit, w) for i, s in enumerate(ss)
-                        ],
-                        server.process.pid,
-                    )
-                finally:
-                    for s in sessions:
-                        await s.aclose()
-                phases.append(phase)
-                print(
-                    f"  {phase.name}: {sum(e.ok for e in phase.recorder.endpoints.values()) / half:,.0f} req/s"
-                )
-        finally:
-            server.stop()
-
-    print(f"ceiling, first half ({half:.0f} s each):")
-    await ceiling("before")
-
+    # Both servers run side by side; only one is loaded at a time. The ceiling and the app's
+    # isolated phases take turns in short slices, so that a change in the VM's speed during
+    # the run (20% between minutes was seen) falls on both sides of every ratio alike.
+    bare = Server("bare_app:app", env, workdir / "bare.log", pythonpath=str(ROOT / "bench"))
     server = Server("contest:create_app()", env, workdir / "app.log")
     acks = Acks()
     participants: list[Participant] = []
+    bare_sessions = []
     try:
+        bare.wait_ready("/hello")
         server.wait_ready("/healthz")
         setup_recorder = Recorder()
         for i in range(n):
@@ -940,6 +929,7 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
         await asyncio.gather(*(p.start("setup start") for p in participants[:busy]))
         if any(p.attempt_id is None for p in participants[:busy]):
             raise RuntimeError(f"set-up start failed: {dict(setup_recorder.endpoints)}")
+        bare_sessions = [session_class(bare.port, local_ip(i)) for i in range(busy)]
 
         def with_recorder(recorder):
             for p in participants:
@@ -953,15 +943,38 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
 
             return make
 
-        for name, make in (
-            ("quiz page alone", isolated(quiz_page_loop, limit)),
-            ("save alone", isolated(save_loop, acks, limit)),
-            ("start alone", isolated(start_loop, start_round_ids)),
-        ):
-            phase = await run_phase(name, args.phase_seconds, make, server.process.pid)
-            phases.append(phase)
-            print(f"  {name}: done")
-        # The start phase leaves every participant without an open attempt.
+        def ceiling(write: bool):
+            def make(recorder, deadline):
+                return [
+                    bare_loop(s, i, recorder, deadline, limit, write)
+                    for i, s in enumerate(bare_sessions)
+                ]
+
+            return make
+
+        kinds = [
+            ("bare hello", ceiling(False), bare),
+            ("bare write", ceiling(True), bare),
+            ("quiz page alone", isolated(quiz_page_loop, limit), server),
+            ("save alone", isolated(save_loop, acks, limit), server),
+            ("start alone", isolated(start_loop, start_round_ids), server),
+        ]
+        slices: dict[str, list[Phase]] = defaultdict(list)
+        slice_seconds = args.phase_seconds / args.slices
+        print(
+            f"ceiling and isolated phases: {args.slices} turns of {slice_seconds:g} s each "
+            f"({args.phase_seconds:g} s in all per phase)"
+        )
+        for turn in range(args.slices):
+            # Every other turn runs backwards, so that no phase always follows the same one.
+            for name, make, target in kinds if turn % 2 == 0 else kinds[::-1]:
+                phase = await run_phase(name, slice_seconds, make, target.process.pid)
+                slices[name].append(phase)
+        phases = [merge_phases(name, slices[name]) for name, _make, _target in kinds]
+        for phase in phases:
+            ok = sum(e.ok for e in phase.recorder.endpoints.values())
+            print(f"  {phase.name}: {ok / phase.seconds:,.0f} req/s")
+        # Starts in the spare rounds leave the journey round's attempts as they were.
         phase = await run_phase(
             "journey",
             args.seconds,
@@ -973,11 +986,35 @@ async def main_async(args, workdir: Path, database, round_id: int, start_round_i
     finally:
         for p in participants:
             await p.session.aclose()
+        for s in bare_sessions:
+            await s.aclose()
         server.stop()
-
-    print(f"ceiling, second half ({half:.0f} s each):")
-    await ceiling("after")
+        bare.stop()
     return report(args, phases, database, acks)
+
+
+def merge_phases(name: str, parts: list[Phase]) -> Phase:
+    """One phase from the turns it took: counts, latencies, seconds and CPU added up."""
+    recorder = Recorder()
+    for part in parts:
+        for endpoint_name, endpoint in part.recorder.endpoints.items():
+            total = recorder.endpoints[endpoint_name]
+            total.ok += endpoint.ok
+            total.late += endpoint.late
+            total.latencies.extend(endpoint.latencies)
+            for kind, count in endpoint.errors.items():
+                total.errors[kind] += count
+        recorder.examples.update(part.recorder.examples)
+    return Phase(
+        name,
+        sum(p.seconds for p in parts),
+        recorder,
+        sum(p.client_cpu for p in parts),
+        sum(p.server_cpu for p in parts),
+        sum(p.machine_busy for p in parts),
+        sum(p.machine_total for p in parts),
+        sum(p.cpu_wall for p in parts),
+    )
 
 
 def report(args, phases: list[Phase], database, acks: Acks) -> int:
@@ -1108,7 +1145,11 @@ def main() -> None:
         "--phase-seconds",
         type=float,
         default=10,
-        help="each isolated phase, and each ceiling (split before/after)",
+        help="each isolated phase and each ceiling, in all (at most 60: the answer save "
+        "allows 100 saves per question and attempt)",
+    )
+    parser.add_argument(
+        "--slices", type=int, default=5, help="turns the ceiling and isolated phases take"
     )
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--client", choices=("raw", "httpx"), default="raw")
@@ -1116,7 +1157,7 @@ def main() -> None:
     parser.add_argument(
         "--start-rounds",
         type=int,
-        default=40,
+        default=80,
         help="spare rounds for the start phase: each participant starts each once",
     )
     parser.add_argument(
@@ -1130,6 +1171,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.participants > 60_000:
         raise SystemExit("at most 60,000 participants (loopback addresses)")
+    if not 0 < args.phase_seconds <= 60 or args.slices < 1:
+        raise SystemExit("--phase-seconds must be within (0, 60] and --slices at least 1")
     print(f"# bench/load.py — {common.machine_line()}")
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
