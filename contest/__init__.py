@@ -57,11 +57,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
-    from contest.models import User
+    from contest.account_loader import load_user
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    login_manager.user_loader(load_user)
 
 
 def register_blueprints(app: Flask) -> None:

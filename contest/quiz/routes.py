@@ -17,13 +17,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from contest import rate_limits
 from contest.domain import timing
 from contest.errors import MESSAGES
 from contest.extensions import db
-from contest.models import Attempt, Round
+from contest.models import Attempt
 from contest.quiz import payloads
 from contest.services import answers, quiz_page
 from contest.services import attempts as service
@@ -46,7 +45,9 @@ def own_attempt(attempt_id: int) -> Attempt:
 @login_required
 def start(round_id: int):
     """Start (or resume) an attempt in a round."""
-    round_ = db.get_or_404(Round, round_id, options=[joinedload(Round.contest)])
+    round_ = service.find_round(round_id)
+    if round_ is None:
+        abort(404)
     try:
         attempt_id = service.begin_attempt(current_user, round_, app_now(), draw_random())
     except service.AttemptRefused as refusal:

@@ -25,12 +25,32 @@ class AttemptRefused(Exception):
 
 def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it belongs to this user; someone else's attempt is as good as missing."""
-    # Every page about an attempt shows its round: one query instead of a lazy load after.
     return db.session.execute(
-        select(Attempt)
-        .options(joinedload(Attempt.round))
-        .where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+        OWN_ATTEMPT, {"attempt": attempt_id, "owner": user_id}
     ).scalar_one_or_none()
+
+
+def find_round(round_id: int) -> Round | None:
+    """A round with its contest, which every start checks."""
+    return db.session.execute(ROUND_WITH_CONTEST, {"round": round_id}).scalar_one_or_none()
+
+
+# Built once: these run on every quiz page and start, and composing an ORM statement with its
+# loader options (and its cache key) cost about as much as running it. Every page about an
+# attempt shows its round: one query instead of a lazy load after.
+OWN_ATTEMPT = (
+    select(Attempt)
+    .options(joinedload(Attempt.round))
+    .where(
+        Attempt.id == bindparam("attempt", type_=Integer),
+        Attempt.user_id == bindparam("owner", type_=Integer),
+    )
+)
+ROUND_WITH_CONTEST = (
+    select(Round)
+    .options(joinedload(Round.contest))
+    .where(Round.id == bindparam("round", type_=Integer))
+)
 
 
 def check_may_start(user: User, round_: Round, now: datetime) -> None:
