@@ -136,7 +136,7 @@ def apply_change(user_id: int, attempt_id: int, change: payloads.Change, now) ->
         change.chosen,
         now,
         app_grace(),
-        before_explaining=lambda: rate_limits.count("quiz.save"),
+        on_refusal=lambda: rate_limits.count("quiz.save"),
     )
 
 

@@ -43,13 +43,13 @@ def save_choice(
     chosen: Sequence[int],
     now: datetime,
     grace: timedelta,
-    before_explaining: Callable[[], None] = lambda: None,
+    on_refusal: Callable[[], None] = lambda: None,
 ) -> datetime:
     """Record the options chosen for one question and return the attempt's deadline.
 
     Sending the same choice twice changes nothing, not even the time it was answered (it does
-    count towards the question's cap). When the save is refused, `before_explaining` runs before
-    the queries that find out why: the view counts the refusal against a rate limit there.
+    count towards the question's cap). When the save is refused, `on_refusal` runs first (before
+    the queries that find out why): the view counts the refusal against a rate limit there.
     """
     choice = sorted(set(chosen)) or None
     row = db.session.execute(
@@ -57,12 +57,13 @@ def save_choice(
     ).one_or_none()
     if row is None:
         db.session.rollback()
-        before_explaining()
+        on_refusal()
         raise explain_refusal(user_id, attempt_id, position, now, grace)
     option_count, correct_count, deadline = row
     problem = choice_problem(choice, option_count, multiple=correct_count > 1)
     if problem is not None:
         db.session.rollback()
+        on_refusal()
         raise problem
     db.session.commit()
     return deadline
