@@ -43,8 +43,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    # Imported for its Flask-Limiter request filter, registered once per process.
-    from contest import rate_limits, sqlite_tuning  # noqa: F401
+    from contest import sqlite_tuning
 
     db.init_app(app)
     sqlite_tuning.install()

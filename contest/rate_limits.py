@@ -7,14 +7,13 @@ limited by a per-question cap counted in the row it writes (contest/services/ans
 only the saves that cost more (predictions, refusals, requests without a session) are counted
 here, per account, with the `limits` strategy Flask-Limiter built from RATELIMIT_STORAGE_URI and
 RATELIMIT_STRATEGY, so Redis still shares the counts between workers and hosts. Flask-Limiter
-itself skips these endpoints (`skips_endpoint`, its request filter).
+has no limit on these endpoints, and checks nothing before them (extensions.RouteLimiter).
 """
 
 import logging
 import math
 import time
 
-from flask import request
 from limits import RateLimitItem, parse
 
 from contest.extensions import limiter, rate_limit_key
@@ -31,12 +30,6 @@ class TooFast(Exception):
     def __init__(self, retry_after: int):
         super().__init__(retry_after)
         self.retry_after = retry_after
-
-
-@limiter.request_filter
-def skips_endpoint() -> bool:
-    """Flask-Limiter's request filter: true for the endpoints whose view counts its own limit."""
-    return request.endpoint in COUNTED_BY_VIEW
 
 
 def count(endpoint: str) -> None:

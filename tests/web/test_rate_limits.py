@@ -125,3 +125,12 @@ def test_answer_saves_that_go_through_are_capped_per_question_not_per_account(ap
         save(client, 999, {"position": 1, "chosen": [0]}, token).status_code for _ in range(301)
     ]
     assert impossible + missing == [400] * 300 + [404] * 300 + [429]
+
+
+def test_limits_for_every_route_are_refused_rather_than_silently_ignored(app):
+    """RouteLimiter checks the limits declared on routes only (it skips Flask-Limiter's check
+    before every request): an application-wide limit in the configuration would not apply."""
+    config = {key: app.config[key] for key in ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI")}
+    config["RATELIMIT_DEFAULT"] = "100/minute"
+    with pytest.raises(RuntimeError, match="RATELIMIT_DEFAULT"):
+        create_app(config)
