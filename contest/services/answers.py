@@ -144,9 +144,12 @@ def explain_refusal(
         return AttemptRefused(
             "attempt_closed", "Bài thi đã kết thúc, câu trả lời không được ghi nhận."
         )
-    if any(
-        item.position == position and item.saves >= MAX_SAVES_PER_QUESTION for item in attempt.items
-    ):
+    saves = db.session.execute(
+        select(AttemptItem.saves).where(
+            AttemptItem.attempt_id == attempt_id, AttemptItem.position == position
+        )
+    ).scalar_one_or_none()
+    if saves is not None and saves >= MAX_SAVES_PER_QUESTION:
         return AttemptRefused(
             "too_many_saves",
             f"Câu này đã được lưu {MAX_SAVES_PER_QUESTION} lần, không thể đổi thêm. "
