@@ -34,7 +34,21 @@ GROUP_LABELS = {
 GENDER_LABELS = {"nam": "Nam", "nu": "Nữ", "khac": "Khác"}
 
 
-class User(UserMixin, db.Model):
+class AccountRoles:
+    """What an account may see, from its role; shared by `User` and the session's account."""
+
+    role: str
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role == Role.ORGANIZER
+
+    @property
+    def is_judge(self) -> bool:
+        return self.role in (Role.JUDGE, Role.ORGANIZER)
+
+
+class User(AccountRoles, UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('participant', 'organizer', 'judge')", name="role"),
         CheckConstraint("participant_group IN ('can_bo', 'nhan_dan')", name="participant_group"),
@@ -64,14 +78,6 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
-
-    @property
-    def is_organizer(self) -> bool:
-        return self.role == Role.ORGANIZER
-
-    @property
-    def is_judge(self) -> bool:
-        return self.role in (Role.JUDGE, Role.ORGANIZER)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"

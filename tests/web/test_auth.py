@@ -141,3 +141,44 @@ def test_post_without_csrf_token_is_refused(app, client):
     )
     assert response.status_code == 400
     assert "Phiên làm việc đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_session_account_reads_the_role_and_group_and_nothing_of_a_missing_account(app):
+    from contest.account_loader import SessionAccount, load_user
+
+    with app.app_context():
+        judge_id = make_user("0912000101", role="judge", group="can_bo").id
+        organizer_id = make_user("0912000102", role="organizer").id
+        judge, organizer = load_user(str(judge_id)), load_user(str(organizer_id))
+        assert judge == SessionAccount(judge_id, "judge", "can_bo")
+        assert (judge.is_judge, judge.is_organizer) == (True, False)
+        assert (organizer.is_judge, organizer.is_organizer) == (True, True)
+        assert judge.is_authenticated and judge.get_id() == str(judge_id)
+        assert load_user(str(organizer_id + 1000)) is None
+        assert load_user("1 OR 1=1") is None
+
+
+def test_a_deleted_account_is_logged_out_on_its_next_request(app, client):
+    with app.app_context():
+        user_id = make_user("0912000103").id
+    login(client, "0912000103")
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.get(User, user_id))
+        db.session.commit()
+    page = client.get("/").get_data(as_text=True)
+    assert "Đăng xuất" not in page and "Đăng nhập" in page
+
+
+def test_a_session_signed_with_a_retired_secret_key_still_works_when_listed_as_fallback(app):
+    with app.app_context():
+        make_user("0912000104")
+    client = app.test_client()
+    login(client, "0912000104")
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
+    old_key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "a-new-secret-key"
+    assert "Đăng xuất" not in client.get("/").get_data(as_text=True)
+    login(client, "0912000104")
+    app.config.update(SECRET_KEY=old_key, SECRET_KEY_FALLBACKS=["a-new-secret-key"])
+    assert "Đăng xuất" in client.get("/").get_data(as_text=True)
