@@ -22,7 +22,7 @@ from contest import rate_limits
 from contest.domain import timing
 from contest.errors import MESSAGES
 from contest.extensions import db
-from contest.models import Attempt
+from contest.models import Attempt, AttemptStatus
 from contest.quiz import payloads
 from contest.services import answers, quiz_page
 from contest.services import attempts as service
@@ -66,16 +66,19 @@ def draw_random() -> random.Random:
 @login_required
 def take(attempt_id: int):
     """The quiz page: every question, the saved choices and the time left by the server's clock."""
-    attempt = own_attempt(attempt_id)
-    if not attempt.is_open:
-        return redirect(url_for("quiz.result", attempt_id=attempt.id))
+    page = quiz_page.find_page(current_user.id, attempt_id)
+    if page is None:
+        abort(404)
+    now = app_now()
+    if page.status != AttemptStatus.OPEN or timing.is_expired(now, page.deadline, app_grace()):
+        own_attempt(attempt_id)  # closes the attempt if its time has run out
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
     response = current_app.make_response(
         render_template(
             "quiz/take.html",
-            attempt=attempt,
-            round=attempt.round,
+            page=page,
             questions=quiz_page.shown_questions(attempt_id),
-            seconds_left=timing.seconds_left(app_now(), attempt.deadline),
+            seconds_left=timing.seconds_left(now, page.deadline),
         )
     )
     # The page holds the participant's live choices: never let a cache serve an old copy.

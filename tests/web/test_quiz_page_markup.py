@@ -1,5 +1,6 @@
 """The quiz page's question fieldsets, built as markup in Python: escaping and choices."""
 
+import random
 import re
 
 from contest.services.quiz_page import question_fieldset
@@ -11,7 +12,7 @@ def test_text_from_people_is_escaped_and_nothing_else_comes_from_them():
             3,
             'Thủ tục <script>alert("x")</script> & "phí"?',
             ["Một <b>cửa</b>", "A & B", "'; DROP", "Đúng"],
-            [1],
+            1,
             None,
         )
     )
@@ -24,7 +25,7 @@ def test_text_from_people_is_escaped_and_nothing_else_comes_from_them():
 
 
 def test_saved_choices_are_checked_and_several_right_answers_give_checkboxes():
-    html = str(question_fieldset(7, "Câu hỏi?", ["A", "B", "C", "D"], [0, 2], [0, 3]))
+    html = str(question_fieldset(7, "Câu hỏi?", ["A", "B", "C", "D"], 2, [0, 3]))
     inputs = re.findall(r"<input [^>]*>", html)
     assert inputs == [
         '<input type="checkbox" name="q7" value="0" checked>',
@@ -35,3 +36,30 @@ def test_saved_choices_are_checked_and_several_right_answers_give_checkboxes():
     assert "(Chọn tất cả phương án đúng)" in html
     # The right answers are never in the page: only how many there are shows, as checkboxes.
     assert "correct" not in html
+
+
+def test_the_page_reads_saved_choices_and_the_count_of_right_answers_from_the_database(app):
+    """On each engine: the JSON columns read as text, `null` and SQL NULL both as no choice."""
+    from sqlalchemy import update
+
+    from contest.extensions import db
+    from contest.models import AttemptItem
+    from contest.services import attempts
+    from contest.services.quiz_page import shown_questions
+    from tests.factories import make_questions, make_round, make_user
+
+    with app.app_context():
+        make_questions(30)
+        round_ = make_round(question_count=3)
+        user = make_user()
+        attempt = attempts.start_attempt(user, round_, round_.opens_at, random.Random(1))
+        items = {item.position: item for item in attempt.items}
+        items[1].chosen, items[1].correct = [2], [0, 2]
+        db.session.commit()
+        db.session.execute(update(AttemptItem).where(AttemptItem.position == 3).values(chosen=None))
+        db.session.commit()
+        pages = [str(fieldset) for fieldset in shown_questions(attempt.id)]
+    assert [re.search(r'data-position="(\d+)"', page).group(1) for page in pages] == ["1", "2", "3"]
+    assert 'type="checkbox" name="q1" value="2" checked' in pages[1 - 1]
+    assert pages[0].count(" checked") == 1
+    assert 'type="radio"' in pages[1] and " checked" not in pages[1] + pages[2]
