@@ -8,6 +8,7 @@ from sqlalchemy import Integer, Row, bindparam, case, func, insert, select, upda
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from contest.account_loader import SessionAccount
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, AttemptStatus, ContestStatus, Question, Round, User
@@ -53,7 +54,7 @@ ROUND_WITH_CONTEST = (
 )
 
 
-def check_may_start(user: User, round_: Round, now: datetime) -> None:
+def check_may_start(user: User | SessionAccount, round_: Round, now: datetime) -> None:
     contest = round_.contest
     if contest.status != ContestStatus.OPEN:
         raise AttemptRefused("contest_closed", "Cuộc thi chưa mở hoặc đã kết thúc.")
@@ -84,12 +85,16 @@ ATTEMPTS_SO_FAR = select(
 )
 
 
-def start_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> Attempt:
+def start_attempt(
+    user: User | SessionAccount, round_: Round, now: datetime, rng: random.Random
+) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
     return db.session.get(Attempt, begin_attempt(user, round_, now, rng))
 
 
-def begin_attempt(user: User, round_: Round, now: datetime, rng: random.Random) -> int:
+def begin_attempt(
+    user: User | SessionAccount, round_: Round, now: datetime, rng: random.Random
+) -> int:
     """`start_attempt` for the start page: the attempt's id, without loading it back."""
     used, open_id = attempts_so_far(user.id, round_.id)
     if open_id is not None:
@@ -99,23 +104,21 @@ def begin_attempt(user: User, round_: Round, now: datetime, rng: random.Random) 
     if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
     question_ids, questions = draw_for_round(round_, rng)
-    attempts = Attempt.__table__
     try:
         attempt_id = db.session.execute(
-            insert(attempts)
-            .values(
-                round_id=round_.id,
-                user_id=user.id,
-                number=used + 1,
-                started_at=now,
-                deadline=timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
-                status=AttemptStatus.OPEN.value,
-                question_count=len(question_ids),
-            )
-            .returning(attempts.c.id)
+            INSERT_ATTEMPT,
+            {
+                "round_id": round_.id,
+                "user_id": user.id,
+                "number": used + 1,
+                "started_at": now,
+                "deadline": timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
+                "status": AttemptStatus.OPEN.value,
+                "question_count": len(question_ids),
+            },
         ).scalar_one()
         rows = item_rows(attempt_id, question_ids, questions, round_, rng)
-        db.session.execute(insert(AttemptItem.__table__), rows)
+        db.session.execute(INSERT_ITEMS, rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
@@ -125,6 +128,12 @@ def begin_attempt(user: User, round_: Round, now: datetime, rng: random.Random) 
             raise
         return winner
     return attempt_id
+
+
+# Built once, as the reads above: building an INSERT (and its cache key) on every start cost
+# more than running it.
+INSERT_ATTEMPT = insert(Attempt.__table__).returning(_attempt.id)
+INSERT_ITEMS = insert(AttemptItem.__table__)
 
 
 def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[int, Row]]:
@@ -186,8 +195,7 @@ def item_rows(
                 "options": [question.options[i] for i in order],
                 "option_order": order,
                 "correct": drawing.shown_correct(question.correct, order),
-                "chosen": None,
-                "answered_at": None,
+                # chosen and answered_at start as NULL: nothing answered yet.
             }
         )
     return rows
