@@ -87,6 +87,24 @@ def test_static_files_carry_a_content_hash_and_long_cache(client):
     response.close()
 
 
+def test_links_follow_the_path_the_app_is_mounted_at_though_remembered(client):
+    """The layout's links are remembered per mount path: one app behind two prefixes."""
+    for _ in range(2):
+        plain = client.get("/").get_data(as_text=True)
+        mounted = client.get("/", environ_overrides={"SCRIPT_NAME": "/thi"}).get_data(as_text=True)
+        assert 'href="/dang-nhap"' in plain and 'href="/thi/dang-nhap"' not in plain
+        assert 'href="/thi/dang-nhap"' in mounted and 'href="/dang-nhap"' not in mounted
+        assert '"/thi/static/style.css?v=' in mounted
+    # Links with values of their own are built for each value; anchors every time.
+    url_for = client.application.jinja_env.globals["url_for"]
+    with client.application.test_request_context("/"):
+        assert url_for("quiz.take", attempt_id=1) == "/bai-thi/1"
+        assert url_for("quiz.take", attempt_id=2) == "/bai-thi/2"
+        assert url_for("auth.login", next="/bai-thi/2") == "/dang-nhap?next=/bai-thi/2"
+        assert url_for("main.home", _anchor="vong") == "/#vong"
+        assert url_for("main.home", _external=True) == "http://localhost/"
+
+
 def test_pages_are_compressed_for_slow_networks(app, tmp_path):
     load(app, tmp_path)
     response = app.test_client().get("/the-le", headers={"Accept-Encoding": "gzip"})
