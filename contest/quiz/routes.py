@@ -45,11 +45,11 @@ def own_attempt(attempt_id: int) -> Attempt:
 @login_required
 def start(round_id: int):
     """Start (or resume) an attempt in a round."""
-    round_ = service.find_round(round_id)
-    if round_ is None:
+    rules = service.find_start_rules(round_id)
+    if rules is None:
         abort(404)
     try:
-        attempt_id = service.begin_attempt(current_user, round_, app_now(), draw_random())
+        attempt_id = service.begin_attempt(current_user, rules, app_now(), draw_random())
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))

@@ -2,6 +2,7 @@
 
 import random
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, Row, bindparam, case, func, insert, select, update
@@ -11,7 +12,16 @@ from sqlalchemy.orm import joinedload
 from contest.account_loader import SessionAccount
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, AttemptStatus, ContestStatus, Question, Round, User
+from contest.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Contest,
+    ContestStatus,
+    Question,
+    Round,
+    User,
+)
 from contest.services import entries, question_pool
 
 
@@ -31,14 +41,62 @@ def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     ).scalar_one_or_none()
 
 
-def find_round(round_id: int) -> Round | None:
-    """A round with its contest, which every start checks."""
-    return db.session.execute(ROUND_WITH_CONTEST, {"round": round_id}).scalar_one_or_none()
+@dataclass(frozen=True)
+class StartRules:
+    """What a start needs of a round and its contest, as plain data."""
+
+    round_id: int
+    opens_at: datetime
+    closes_at: datetime
+    question_count: int
+    quotas_by_topic: dict[int, int]
+    time_limit: timedelta
+    attempts_allowed: int | None
+    shuffle_options: bool
+    contest_status: str
+    eligible_groups: list[str]
+
+    @classmethod
+    def of(cls, round_: Round) -> "StartRules":
+        contest = round_.contest
+        return cls(
+            round_.id,
+            round_.opens_at,
+            round_.closes_at,
+            round_.question_count,
+            round_.quotas_by_topic(),
+            round_.time_limit,
+            round_.attempts_allowed,
+            round_.shuffle_options,
+            contest.status,
+            contest.eligible_groups or [],
+        )
+
+
+def find_start_rules(round_id: int) -> StartRules | None:
+    """The start's rules for a round, read as one plain row (no ORM objects)."""
+    row = db.session.execute(START_RULES, {"round": round_id}).one_or_none()
+    if row is None:
+        return None
+    quotas, seconds = row.topic_quotas or {}, row.time_limit_seconds
+    return StartRules(
+        row.id,
+        row.opens_at,
+        row.closes_at,
+        row.question_count,
+        {int(topic): int(n) for topic, n in quotas.items()},
+        timedelta(seconds=seconds),
+        row.attempts_allowed,
+        row.shuffle_options,
+        row.status,
+        row.eligible_groups or [],
+    )
 
 
 # Built once: these run on every quiz page and start, and composing an ORM statement with its
 # loader options (and its cache key) cost about as much as running it. Every page about an
-# attempt shows its round: one query instead of a lazy load after.
+# attempt shows its round: one query instead of a lazy load after. The start reads plain
+# columns: loading a Round and its Contest as ORM objects cost a tenth of the start.
 OWN_ATTEMPT = (
     select(Attempt)
     .options(joinedload(Attempt.round))
@@ -47,22 +105,33 @@ OWN_ATTEMPT = (
         Attempt.user_id == bindparam("owner", type_=Integer),
     )
 )
-ROUND_WITH_CONTEST = (
-    select(Round)
-    .options(joinedload(Round.contest))
-    .where(Round.id == bindparam("round", type_=Integer))
+_r, _c = Round.__table__.c, Contest.__table__.c
+START_RULES = (
+    select(
+        _r.id,
+        _r.opens_at,
+        _r.closes_at,
+        _r.question_count,
+        _r.topic_quotas,
+        _r.time_limit_seconds,
+        _r.attempts_allowed,
+        _r.shuffle_options,
+        _c.status,
+        _c.eligible_groups,
+    )
+    .join_from(Round.__table__, Contest.__table__, _r.contest_id == _c.id)
+    .where(_r.id == bindparam("round", type_=Integer))
 )
 
 
-def check_may_start(user: User | SessionAccount, round_: Round, now: datetime) -> None:
-    contest = round_.contest
-    if contest.status != ContestStatus.OPEN:
+def check_may_start(user: User | SessionAccount, rules: StartRules, now: datetime) -> None:
+    if rules.contest_status != ContestStatus.OPEN:
         raise AttemptRefused("contest_closed", "Cuộc thi chưa mở hoặc đã kết thúc.")
-    if contest.eligible_groups and user.participant_group not in contest.eligible_groups:
+    if rules.eligible_groups and user.participant_group not in rules.eligible_groups:
         raise AttemptRefused("not_eligible", "Đối tượng của bạn không thuộc diện dự thi vòng này.")
-    if now < round_.opens_at:
+    if now < rules.opens_at:
         raise AttemptRefused("not_open_yet", "Vòng thi chưa mở.")
-    if now >= round_.closes_at:
+    if now >= rules.closes_at:
         raise AttemptRefused("round_closed", "Vòng thi đã kết thúc.")
 
 
@@ -89,41 +158,41 @@ def start_attempt(
     user: User | SessionAccount, round_: Round, now: datetime, rng: random.Random
 ) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
-    return db.session.get(Attempt, begin_attempt(user, round_, now, rng))
+    return db.session.get(Attempt, begin_attempt(user, StartRules.of(round_), now, rng))
 
 
 def begin_attempt(
-    user: User | SessionAccount, round_: Round, now: datetime, rng: random.Random
+    user: User | SessionAccount, rules: StartRules, now: datetime, rng: random.Random
 ) -> int:
     """`start_attempt` for the start page: the attempt's id, without loading it back."""
-    used, open_id = attempts_so_far(user.id, round_.id)
+    used, open_id = attempts_so_far(user.id, rules.round_id)
     if open_id is not None:
         ensure_current(db.session.get(Attempt, open_id), now)
         return open_id
-    check_may_start(user, round_, now)
-    if round_.attempts_allowed is not None and used >= round_.attempts_allowed:
+    check_may_start(user, rules, now)
+    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
-    question_ids, questions = draw_for_round(round_, rng)
+    question_ids, questions = draw_for_round(rules, rng)
     try:
         attempt_id = db.session.execute(
             INSERT_ATTEMPT,
             {
-                "round_id": round_.id,
+                "round_id": rules.round_id,
                 "user_id": user.id,
                 "number": used + 1,
                 "started_at": now,
-                "deadline": timing.attempt_deadline(now, round_.time_limit, round_.closes_at),
+                "deadline": timing.attempt_deadline(now, rules.time_limit, rules.closes_at),
                 "status": AttemptStatus.OPEN.value,
                 "question_count": len(question_ids),
             },
         ).scalar_one()
-        rows = item_rows(attempt_id, question_ids, questions, round_, rng)
+        rows = item_rows(attempt_id, question_ids, questions, rules.shuffle_options, rng)
         db.session.execute(INSERT_ITEMS, rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
         db.session.rollback()
-        _used, winner = attempts_so_far(user.id, round_.id)
+        _used, winner = attempts_so_far(user.id, rules.round_id)
         if winner is None:
             raise
         return winner
@@ -136,7 +205,7 @@ INSERT_ATTEMPT = insert(Attempt.__table__).returning(_attempt.id)
 INSERT_ITEMS = insert(AttemptItem.__table__)
 
 
-def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[int, Row]]:
+def draw_for_round(rules: StartRules, rng: random.Random) -> tuple[list[int], dict[int, Row]]:
     """Question ids for a new attempt, and those questions' current content.
 
     Drawn from the worker's copy of the pool first; if that copy is out of date (too few
@@ -146,7 +215,7 @@ def draw_for_round(round_: Round, rng: random.Random) -> tuple[list[int], dict[i
         copy = question_pool.pool(fresh)
         try:
             drawn = drawing.draw_questions(
-                copy.candidates, round_.question_count, round_.quotas_by_topic(), rng
+                copy.candidates, rules.question_count, rules.quotas_by_topic, rng
             )
         except drawing.NotEnoughQuestions as error:
             if fresh:
@@ -179,12 +248,12 @@ DRAWN_QUESTIONS = select(
 
 
 def item_rows(
-    attempt_id: int, question_ids: Sequence[int], questions: dict[int, Row], round_: Round, rng
+    attempt_id: int, question_ids: Sequence[int], questions: dict[int, Row], shuffle: bool, rng
 ) -> list[dict]:
     rows = []
     for position, qid in enumerate(question_ids, start=1):
         question = questions[qid]
-        order = drawing.option_order(len(question.options), round_.shuffle_options, rng)
+        order = drawing.option_order(len(question.options), shuffle, rng)
         rows.append(
             {
                 "attempt_id": attempt_id,

@@ -13,7 +13,7 @@ from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Question, Round, User
 from contest.services import attempts as service
 from contest.services.answers import save_choice
-from tests.factories import make_questions, make_round, make_user
+from tests.factories import make_contest, make_questions, make_round, make_user
 
 GRACE = timedelta(seconds=10)
 
@@ -143,8 +143,8 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
     both_drawn = threading.Barrier(2, timeout=30)
     draw = service.draw_for_round
 
-    def draw_then_wait(round_, rng):
-        drawn = draw(round_, rng)
+    def draw_then_wait(rules, rng):
+        drawn = draw(rules, rng)
         both_drawn.wait()  # both have seen no open attempt and drawn: now both insert
         return drawn
 
@@ -154,7 +154,11 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
     def press_start(seed: int) -> None:
         with ctx.app_context():
             user, round_ = db.session.get(User, user_id), db.session.get(Round, round_id)
-            started.append(service.begin_attempt(user, round_, utcnow(), random.Random(seed)))
+            started.append(
+                service.begin_attempt(
+                    user, service.StartRules.of(round_), utcnow(), random.Random(seed)
+                )
+            )
 
     tabs = [threading.Thread(target=press_start, args=(seed,)) for seed in (1, 2)]
     for tab in tabs:
@@ -164,3 +168,22 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
     assert len(started) == 2 and started[0] == started[1]
     attempts = db.session.execute(select(Attempt).where(Attempt.round_id == round_id)).scalars()
     assert [a.id for a in attempts] == started[:1]
+
+
+def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
+    """The start page reads a round's rules as one plain row; start_attempt takes the ORM round."""
+    from contest.models import Contest
+
+    round_ = make_round(
+        contest=make_contest(eligible_groups=["can_bo"]),
+        topic_quotas={"1": 4, "2": 3},
+        attempts_allowed=None,
+        shuffle_options=False,
+    )
+    plain = make_round(contest=db.session.get(Contest, round_.contest_id), number=2)
+    for rules_round in (round_, plain):
+        assert service.find_start_rules(rules_round.id) == service.StartRules.of(rules_round)
+    rules = service.find_start_rules(round_.id)
+    assert rules.quotas_by_topic == {1: 4, 2: 3} and rules.eligible_groups == ["can_bo"]
+    assert rules.time_limit == timedelta(seconds=600) and rules.attempts_allowed is None
+    assert service.find_start_rules(round_.id + 100) is None
