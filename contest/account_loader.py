@@ -34,5 +34,7 @@ ACCOUNT_BY_ID = select(_user.id, _user.role, _user.participant_group).where(
 def load_user(user_id: str) -> SessionAccount | None:
     if not user_id.isdigit():
         return None
-    row = db.session.execute(ACCOUNT_BY_ID, {"user": int(user_id)}).one_or_none()
+    # On the session's connection, in its transaction, without the ORM's handling of each
+    # statement, which plain rows do not need (as on the quiz page and the start).
+    row = db.session.connection().execute(ACCOUNT_BY_ID, {"user": int(user_id)}).one_or_none()
     return None if row is None else SessionAccount(*row)

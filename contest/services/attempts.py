@@ -75,7 +75,7 @@ class StartRules:
 
 def find_start_rules(round_id: int) -> StartRules | None:
     """The start's rules for a round, read as one plain row (no ORM objects)."""
-    row = db.session.execute(START_RULES, {"round": round_id}).one_or_none()
+    row = db.session.connection().execute(START_RULES, {"round": round_id}).one_or_none()
     if row is None:
         return None
     quotas, seconds = row.topic_quotas or {}, row.time_limit_seconds
@@ -93,6 +93,10 @@ def find_start_rules(round_id: int) -> StartRules | None:
     )
 
 
+# The start's statements are Core statements run on the session's connection
+# (`db.session.connection().execute`): in its transaction, without the ORM's handling of each
+# statement, which plain rows do not need.
+#
 # Built once: these run on every quiz page and start, and composing an ORM statement with its
 # loader options (and its cache key) cost about as much as running it. Every page about an
 # attempt shows its round: one query instead of a lazy load after. The start reads plain
@@ -137,9 +141,11 @@ def check_may_start(user: User | SessionAccount, rules: StartRules, now: datetim
 
 def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
     """How many attempts the participant has made in the round, and the open one's id if any."""
-    used, open_id = db.session.execute(
-        ATTEMPTS_SO_FAR, {"participant": user_id, "in_round": round_id}
-    ).one()
+    used, open_id = (
+        db.session.connection()
+        .execute(ATTEMPTS_SO_FAR, {"participant": user_id, "in_round": round_id})
+        .one()
+    )
     return used, open_id
 
 
@@ -174,20 +180,24 @@ def begin_attempt(
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
     question_ids, questions = draw_for_round(rules, rng)
     try:
-        attempt_id = db.session.execute(
-            INSERT_ATTEMPT,
-            {
-                "round_id": rules.round_id,
-                "user_id": user.id,
-                "number": used + 1,
-                "started_at": now,
-                "deadline": timing.attempt_deadline(now, rules.time_limit, rules.closes_at),
-                "status": AttemptStatus.OPEN.value,
-                "question_count": len(question_ids),
-            },
-        ).scalar_one()
+        attempt_id = (
+            db.session.connection()
+            .execute(
+                INSERT_ATTEMPT,
+                {
+                    "round_id": rules.round_id,
+                    "user_id": user.id,
+                    "number": used + 1,
+                    "started_at": now,
+                    "deadline": timing.attempt_deadline(now, rules.time_limit, rules.closes_at),
+                    "status": AttemptStatus.OPEN.value,
+                    "question_count": len(question_ids),
+                },
+            )
+            .scalar_one()
+        )
         rows = item_rows(attempt_id, question_ids, questions, rules.shuffle_options, rng)
-        db.session.execute(INSERT_ITEMS, rows)
+        db.session.connection().execute(INSERT_ITEMS, rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
@@ -232,7 +242,7 @@ def draw_for_round(rules: StartRules, rng: random.Random) -> tuple[list[int], di
 
 def drawn_questions(question_ids: Sequence[int]) -> list[Row]:
     """What an item copies from each drawn question, read as plain rows (no ORM objects)."""
-    return db.session.execute(DRAWN_QUESTIONS, {"drawn": list(question_ids)}).all()
+    return db.session.connection().execute(DRAWN_QUESTIONS, {"drawn": list(question_ids)}).all()
 
 
 _question = Question.__table__.c

@@ -24,12 +24,16 @@ def find_page(user_id: int, attempt_id: int) -> Row | None:
     The row has the attempt's id, number, question_count, deadline, status and prediction, and
     its round's round_title, prediction_enabled and prediction_prompt.
     """
-    return db.session.execute(ATTEMPT_PAGE, {"attempt": attempt_id, "owner": user_id}).one_or_none()
+    return (
+        db.session.connection()
+        .execute(ATTEMPT_PAGE, {"attempt": attempt_id, "owner": user_id})
+        .one_or_none()
+    )
 
 
 def shown_questions(attempt_id: int) -> Markup:
     """Every question of the attempt as its fieldset, in order, as one piece of markup."""
-    rows = db.session.execute(ATTEMPT_ITEMS, {"attempt": attempt_id})
+    rows = db.session.connection().execute(ATTEMPT_ITEMS, {"attempt": attempt_id})
     return Markup(
         "\n".join(
             question_fieldset(
@@ -41,7 +45,8 @@ def shown_questions(attempt_id: int) -> Markup:
 
 
 _attempt, _round, _item = Attempt.__table__.c, Round.__table__.c, AttemptItem.__table__.c
-# Built once, as the page is loaded by every participant: see answers.py.
+# Built once, as the page is loaded by every participant: see answers.py. Run on the session's
+# connection, without the ORM's handling of each statement, which plain rows do not need.
 ATTEMPT_PAGE = (
     select(
         _attempt.id,
