@@ -10,8 +10,8 @@ unlimited attempts and a prediction question; N participant accounts inserted di
 cheap password hash (pbkdf2:sha256:1000, so that the bench measures the app, not scrypt).
 
 Servers: `gunicorn --config gunicorn.conf.py 'contest:create_app()'` exactly as `make serve`
-(workers from WEB_CONCURRENCY, default cores + 1; DATABASE_URL and SECRET_KEY from the
-environment; the app's rate limits on), and `bench/bare_app.py` under the same settings for the
+(workers from WEB_CONCURRENCY, by default one per core on SQLite and one more on PostgreSQL;
+DATABASE_URL and SECRET_KEY from the environment; the app's rate limits on), and `bench/bare_app.py` under the same settings for the
 ceiling, each on a free 127.0.0.1 port, in their own process group. Both run from the start;
 only one is loaded at a time.
 
@@ -1178,7 +1178,7 @@ def main() -> None:
     print(
         f"{args.participants} participants, {args.backend}, client {args.client} "
         f"(one asyncio process on the same machine), workers "
-        f"{args.workers or os.environ.get('WEB_CONCURRENCY') or f'{os.cpu_count()} + 1 (default)'}"
+        f"{args.workers or os.environ.get('WEB_CONCURRENCY') or 'gunicorn.conf.py default'}"
     )
     if args.think_seconds:
         print(
