@@ -45,11 +45,12 @@ def own_attempt(attempt_id: int) -> Attempt:
 @login_required
 def start(round_id: int):
     """Start (or resume) an attempt in a round."""
-    rules = service.find_start_rules(round_id)
-    if rules is None:
+    found = service.find_start_rules(round_id, current_user.id)
+    if found is None:
         abort(404)
+    rules, so_far = found
     try:
-        attempt_id = service.begin_attempt(current_user, rules, app_now(), draw_random())
+        attempt_id = service.begin_attempt(current_user, rules, app_now(), draw_random(), so_far)
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))

@@ -73,13 +73,22 @@ class StartRules:
         )
 
 
-def find_start_rules(round_id: int) -> StartRules | None:
-    """The start's rules for a round, read as one plain row (no ORM objects)."""
-    row = db.session.connection().execute(START_RULES, {"round": round_id}).one_or_none()
+def find_start_rules(
+    round_id: int, user_id: int
+) -> tuple[StartRules, tuple[int, int | None]] | None:
+    """The start's rules for a round, and `attempts_so_far` of the participant in it.
+
+    Read as one plain row (no ORM objects): both are what every press of "start" needs first.
+    """
+    row = (
+        db.session.connection()
+        .execute(START_RULES, {"round": round_id, "participant": user_id})
+        .one_or_none()
+    )
     if row is None:
         return None
     quotas, seconds = row.topic_quotas or {}, row.time_limit_seconds
-    return StartRules(
+    rules = StartRules(
         row.id,
         row.opens_at,
         row.closes_at,
@@ -91,6 +100,7 @@ def find_start_rules(round_id: int) -> StartRules | None:
         row.status,
         row.eligible_groups or [],
     )
+    return rules, (row.attempts_used, row.open_attempt_id)
 
 
 # The start's statements are Core statements run on the session's connection
@@ -109,7 +119,11 @@ OWN_ATTEMPT = (
         Attempt.user_id == bindparam("owner", type_=Integer),
     )
 )
-_r, _c = Round.__table__.c, Contest.__table__.c
+_r, _c, _a = Round.__table__.c, Contest.__table__.c, Attempt.__table__.c
+_participants_attempts = (
+    _a.user_id == bindparam("participant", type_=Integer),
+    _a.round_id == _r.id,
+)
 START_RULES = (
     select(
         _r.id,
@@ -122,6 +136,15 @@ START_RULES = (
         _r.shuffle_options,
         _c.status,
         _c.eligible_groups,
+        # What attempts_so_far reads, in the same statement.
+        select(func.count())
+        .where(*_participants_attempts)
+        .scalar_subquery()
+        .label("attempts_used"),
+        select(func.max(case((_a.status == AttemptStatus.OPEN.value, _a.id))))
+        .where(*_participants_attempts)
+        .scalar_subquery()
+        .label("open_attempt_id"),
     )
     .join_from(Round.__table__, Contest.__table__, _r.contest_id == _c.id)
     .where(_r.id == bindparam("round", type_=Integer))
@@ -168,10 +191,17 @@ def start_attempt(
 
 
 def begin_attempt(
-    user: User | SessionAccount, rules: StartRules, now: datetime, rng: random.Random
+    user: User | SessionAccount,
+    rules: StartRules,
+    now: datetime,
+    rng: random.Random,
+    so_far: tuple[int, int | None] | None = None,
 ) -> int:
-    """`start_attempt` for the start page: the attempt's id, without loading it back."""
-    used, open_id = attempts_so_far(user.id, rules.round_id)
+    """`start_attempt` for the start page: the attempt's id, without loading it back.
+
+    `so_far` is `attempts_so_far` when it was read with the rules (`find_start_rules`).
+    """
+    used, open_id = so_far or attempts_so_far(user.id, rules.round_id)
     if open_id is not None:
         ensure_current(db.session.get(Attempt, open_id), now)
         return open_id

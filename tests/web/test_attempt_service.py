@@ -181,9 +181,18 @@ def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
         shuffle_options=False,
     )
     plain = make_round(contest=db.session.get(Contest, round_.contest_id), number=2)
+    user = make_user(group="can_bo")
     for rules_round in (round_, plain):
-        assert service.find_start_rules(rules_round.id) == service.StartRules.of(rules_round)
-    rules = service.find_start_rules(round_.id)
+        rules, so_far = service.find_start_rules(rules_round.id, user.id)
+        assert rules == service.StartRules.of(rules_round) and so_far == (0, None)
+    rules, _so_far = service.find_start_rules(round_.id, user.id)
     assert rules.quotas_by_topic == {1: 4, 2: 3} and rules.eligible_groups == ["can_bo"]
     assert rules.time_limit == timedelta(seconds=600) and rules.attempts_allowed is None
-    assert service.find_start_rules(round_.id + 100) is None
+    assert service.find_start_rules(round_.id + 100, user.id) is None
+    # The participant's attempts so far come with the rules, as attempts_so_far reads them.
+    first = service.start_attempt(user, plain, utcnow(), random.Random(1))
+    assert service.find_start_rules(plain.id, user.id)[1] == (1, first.id)
+    service.submit_attempt(first, utcnow(), GRACE)
+    assert service.find_start_rules(plain.id, user.id)[1] == (1, None)
+    assert service.find_start_rules(round_.id, user.id)[1] == (0, None)
+    assert service.find_start_rules(plain.id, user.id + 1)[1] == (0, None)
