@@ -1,11 +1,27 @@
 """Configuration: defaults in code, `instance/config.py` overrides, then environment variables."""
 
+import json
 import os
 import secrets
 from pathlib import Path
 
+
+def json_text(value) -> str:
+    """How JSON columns (question options, answers) are written: Vietnamese as UTF-8 text.
+
+    json.dumps's default writes every letter with a diacritic as a \\u escape: six bytes
+    instead of two or three, written at every start and decoded on every quiz page. Values
+    already stored that way read the same.
+    """
+    return _JSON_ENCODER.encode(value)
+
+
+# One encoder for every value: json.dumps with any non-default option builds a new one per call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
+
+
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": json_text},
     # A late submit must never fail on an expired CSRF token: longer than any attempt.
     "WTF_CSRF_TIME_LIMIT": 6 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
