@@ -30,23 +30,27 @@ def draw_questions(
     quotas = {topic: n for topic, n in (quotas or {}).items() if n > 0}
     if sum(quotas.values()) > count:
         raise NotEnoughQuestions(f"quotas add up to {sum(quotas.values())}, more than {count}")
-    by_topic: dict[int | None, list[int]] = {}
-    for candidate in pool:
-        by_topic.setdefault(candidate.topic_id, []).append(candidate.question_id)
     chosen: list[int] = []
-    for topic_id, wanted in sorted(quotas.items()):
-        available = by_topic.get(topic_id, [])
-        if len(available) < wanted:
-            raise NotEnoughQuestions(f"topic {topic_id} has {len(available)}, quota {wanted}")
-        chosen.extend(rng.sample(available, wanted))
-    taken = set(chosen)
-    rest = [c.question_id for c in pool if c.question_id not in taken]
+    if quotas:
+        by_topic: dict[int, list[int]] = {topic: [] for topic in quotas}
+        for candidate in pool:
+            ids = by_topic.get(candidate.topic_id)
+            if ids is not None:
+                ids.append(candidate.question_id)
+        for topic_id, wanted in sorted(quotas.items()):
+            available = by_topic[topic_id]
+            if len(available) < wanted:
+                raise NotEnoughQuestions(f"topic {topic_id} has {len(available)}, quota {wanted}")
+            chosen.extend(rng.sample(available, wanted))
     missing = count - len(chosen)
-    if len(rest) < missing:
-        raise NotEnoughQuestions(
-            f"bank has {len(rest) + len(chosen)} questions, round needs {count}"
-        )
-    chosen.extend(rng.sample(rest, missing))
+    if len(pool) - len(chosen) < missing:
+        raise NotEnoughQuestions(f"bank has {len(pool)} questions, round needs {count}")
+    # The rest: the first `missing` not yet taken in a random sample of the whole pool, long
+    # enough that the taken ones cannot make it short. That is a uniform draw from the questions
+    # not taken, without listing them (the whole bank, on every start).
+    taken = set(chosen)
+    sample = rng.sample(pool, min(len(pool), missing + len(taken)))
+    chosen.extend([c.question_id for c in sample if c.question_id not in taken][:missing])
     rng.shuffle(chosen)
     return chosen
 

@@ -36,6 +36,31 @@ def test_quotas_are_met_exactly_and_the_rest_comes_from_anywhere():
         assert topics.count(1) >= 5 and topics.count(2) >= 3
 
 
+def test_every_question_outside_the_quotas_is_equally_likely():
+    """Quota {1: 2} of 4 from topics 1 and 2 (5 each): the other 2 come from the 8 left, each
+    with probability 2/8; a topic-1 question is drawn with 2/5 + 3/5 x 2/8 = 0.55."""
+    candidates = pool({1: 5, 2: 5})
+    draws = 4000
+    counts = dict.fromkeys(range(1, 11), 0)
+    for seed in range(draws):
+        for question_id in draw_questions(candidates, 4, {1: 2}, random.Random(seed)):
+            counts[question_id] += 1
+    for question_id, expected in [(q, 0.55) for q in range(1, 6)] + [
+        (q, 0.25) for q in range(6, 11)
+    ]:
+        assert abs(counts[question_id] / draws - expected) < 0.03, (question_id, counts)
+
+
+def test_without_quotas_every_question_is_equally_likely():
+    candidates = pool({None: 12})
+    draws = 3000
+    counts = dict.fromkeys(range(1, 13), 0)
+    for seed in range(draws):
+        for question_id in draw_questions(candidates, 3, None, random.Random(seed)):
+            counts[question_id] += 1
+    assert all(abs(n / draws - 0.25) < 0.03 for n in counts.values()), counts
+
+
 def test_quota_topics_are_not_grouped_at_the_start():
     candidates = pool({1: 50, 2: 50})
     topic_of = {c.question_id: c.topic_id for c in candidates}
