@@ -106,4 +106,9 @@ class Round(db.Model):
         return timedelta(seconds=self.time_limit_seconds)
 
     def quotas_by_topic(self) -> dict[int, int]:
-        return {int(topic): int(n) for topic, n in (self.topic_quotas or {}).items()}
+        return quotas_by_topic(self.topic_quotas)
+
+
+def quotas_by_topic(topic_quotas: dict[str, int] | None) -> dict[int, int]:
+    """`Round.topic_quotas` as stored (JSON keys are text) with topic ids as numbers."""
+    return {int(topic): int(n) for topic, n in (topic_quotas or {}).items()}

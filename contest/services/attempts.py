@@ -22,6 +22,7 @@ from contest.models import (
     Round,
     User,
 )
+from contest.models.contest import quotas_by_topic
 from contest.services import entries, question_pool
 
 
@@ -57,19 +58,47 @@ class StartRules:
     eligible_groups: list[str]
 
     @classmethod
+    def from_columns(
+        cls,
+        round_id: int,
+        opens_at: datetime,
+        closes_at: datetime,
+        question_count: int,
+        topic_quotas: dict[str, int] | None,
+        time_limit_seconds: int,
+        attempts_allowed: int | None,
+        shuffle_options: bool,
+        contest_status: str,
+        eligible_groups: list[str] | None,
+    ) -> "StartRules":
+        """From the round's and contest's columns as stored, in START_RULES's order."""
+        return cls(
+            round_id,
+            opens_at,
+            closes_at,
+            question_count,
+            quotas_by_topic(topic_quotas),
+            timedelta(seconds=time_limit_seconds),
+            attempts_allowed,
+            shuffle_options,
+            contest_status,
+            eligible_groups or [],
+        )
+
+    @classmethod
     def of(cls, round_: Round) -> "StartRules":
         contest = round_.contest
-        return cls(
+        return cls.from_columns(
             round_.id,
             round_.opens_at,
             round_.closes_at,
             round_.question_count,
-            round_.quotas_by_topic(),
-            round_.time_limit,
+            round_.topic_quotas,
+            round_.time_limit_seconds,
             round_.attempts_allowed,
             round_.shuffle_options,
             contest.status,
-            contest.eligible_groups or [],
+            contest.eligible_groups,
         )
 
 
@@ -87,20 +116,8 @@ def find_start_rules(
     )
     if row is None:
         return None
-    quotas, seconds = row.topic_quotas or {}, row.time_limit_seconds
-    rules = StartRules(
-        row.id,
-        row.opens_at,
-        row.closes_at,
-        row.question_count,
-        {int(topic): int(n) for topic, n in quotas.items()},
-        timedelta(seconds=seconds),
-        row.attempts_allowed,
-        row.shuffle_options,
-        row.status,
-        row.eligible_groups or [],
-    )
-    return rules, (row.attempts_used, row.open_attempt_id)
+    *columns, attempts_used, open_attempt_id = row
+    return StartRules.from_columns(*columns), (attempts_used, open_attempt_id)
 
 
 # The start's statements are Core statements run on the session's connection
