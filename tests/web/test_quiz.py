@@ -245,6 +245,30 @@ def test_time_running_out_closes_with_what_was_saved_in_time(app, client):
     assert client.get(f"/bai-thi/{attempt_id}").status_code == 302
 
 
+def test_opening_the_page_after_the_grace_closes_the_attempt_with_what_was_saved(app, client):
+    round_id = setup_round(app)
+    login(client, "0912000001")
+    attempt_id = attempt_id_from(start(client, round_id))
+    drawn = items(app, attempt_id)
+    save(client, attempt_id, {"position": 1, "chosen": right_choice(drawn[0])}, csrf_token(client))
+    with app.app_context():
+        deadline = db.session.get(Attempt, attempt_id).deadline
+    # Within the grace the page still shows, its countdown at zero.
+    app.config["CLOCK"] = lambda: deadline + timedelta(seconds=5)
+    page = client.get(f"/bai-thi/{attempt_id}")
+    assert page.status_code == 200 and 'data-seconds-left="0"' in page.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "open"
+    app.config["CLOCK"] = lambda: deadline + timedelta(seconds=11)
+    closed = client.get(f"/bai-thi/{attempt_id}")
+    assert closed.status_code == 302
+    assert closed.headers["Location"].endswith(f"/bai-thi/{attempt_id}/ket-qua")
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert (attempt.status, attempt.correct_count) == ("expired", 1)
+        assert attempt.submitted_at == deadline
+
+
 def test_a_form_submit_after_time_is_up_does_not_count_its_answers(app, client):
     round_id = setup_round(app)
     login(client, "0912000001")
