@@ -4,10 +4,11 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from contest.auth.tokens import session_token
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models.agency import Agency
@@ -37,7 +38,19 @@ GENDER_LABELS = {"nam": "Nam", "nu": "Nữ", "khac": "Khác"}
 class AccountRoles:
     """What an account may see, from its role; shared by `User` and the session's account."""
 
+    id: int
     role: str
+    session_version: int
+
+    @property
+    def is_staff(self) -> bool:
+        """Organizers and judges: no remember-me cookie, sessions end with the browser."""
+        return self.role in (Role.ORGANIZER, Role.JUDGE)
+
+    def get_id(self) -> str:
+        """What flask-login keeps in the session and the remember-me cookie: the id and the
+        account's session version, so that bumping the version ends every copy of both."""
+        return session_token(self.id, self.session_version)
 
     @property
     def is_organizer(self) -> bool:
@@ -48,10 +61,18 @@ class AccountRoles:
         return self.role in (Role.JUDGE, Role.ORGANIZER)
 
 
+# Optional columns that are unique when given: "" would make the second blank one collide.
+OPTIONAL_UNIQUE_FIELDS = ("phone", "email", "national_id")
+
+
 class User(AccountRoles, UserMixin, db.Model):
     __table_args__ = (
         CheckConstraint("role IN ('participant', 'organizer', 'judge')", name="role"),
         CheckConstraint("participant_group IN ('can_bo', 'nhan_dan')", name="participant_group"),
+        *(
+            CheckConstraint(f"{field} IS NULL OR trim({field}) <> ''", name=f"{field}_not_blank")
+            for field in OPTIONAL_UNIQUE_FIELDS
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +91,11 @@ class User(AccountRoles, UserMixin, db.Model):
     # Members of the organizing board, drafting team, judges and secretariat never win prizes.
     prize_eligible: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Bumped on log-out, password change and disabling: every session cookie and remember-me
+    # cookie carries the version it was issued with (`get_id`) and is refused once it differs.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A temporary password (set by an organizer or the command line) must be changed first.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     agency: Mapped[Agency | None] = relationship()
 
