@@ -1,8 +1,13 @@
 """flask-login's user loader: the account whose id the session holds, read on every page.
 
 Every request that needs `current_user` pays for this read, so it reads only what requests ask
-of the logged-in account (its id, its role, its group), as a plain row. A view that changes the
-account, or shows more of it, loads the `User` by `current_user.id`.
+of the logged-in account (its id, its role, its group, its session version and whether it must
+change its password), as a plain row. A view that changes the account, or shows more of it,
+loads the `User` by `current_user.id`.
+
+The session and the remember-me cookie hold `id:session_version` (`User.get_id`). A cookie
+whose version is not the account's current one (it was copied before a log-out, a password
+change or the account's disabling) loads no account: the request is anonymous.
 """
 
 from dataclasses import dataclass
@@ -10,6 +15,7 @@ from dataclasses import dataclass
 from flask_login import UserMixin
 from sqlalchemy import Integer, bindparam, select
 
+from contest.auth.tokens import parse_session_token
 from contest.extensions import db
 from contest.models.user import AccountRoles, User
 
@@ -21,20 +27,30 @@ class SessionAccount(AccountRoles, UserMixin):
     id: int
     role: str
     participant_group: str
+    session_version: int
+    must_change_password: bool
 
 
 _user = User.__table__.c
 # Built once; a plain row, not an ORM object: loading a whole `User` into the session cost
 # about a sixth of the quiz page's CPU (docs/sizing.md).
-ACCOUNT_BY_ID = select(_user.id, _user.role, _user.participant_group).where(
-    _user.id == bindparam("user", type_=Integer)
-)
+ACCOUNT_BY_ID = select(
+    _user.id,
+    _user.role,
+    _user.participant_group,
+    _user.session_version,
+    _user.must_change_password,
+).where(_user.id == bindparam("user", type_=Integer))
 
 
-def load_user(user_id: str) -> SessionAccount | None:
-    if not user_id.isdigit():
+def load_user(token: str) -> SessionAccount | None:
+    parsed = parse_session_token(token)
+    if parsed is None:
         return None
+    user_id, version = parsed
     # On the session's connection, in its transaction, without the ORM's handling of each
     # statement, which plain rows do not need (as on the quiz page and the start).
-    row = db.session.connection().execute(ACCOUNT_BY_ID, {"user": int(user_id)}).one_or_none()
-    return None if row is None else SessionAccount(*row)
+    row = db.session.connection().execute(ACCOUNT_BY_ID, {"user": user_id}).one_or_none()
+    if row is None or row.session_version != version:
+        return None
+    return SessionAccount(*row)

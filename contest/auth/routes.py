@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
+from contest.auth import sessions
 from contest.auth.forms import LoginForm, RegistrationForm
 from contest.extensions import limiter
 from contest.services import accounts
@@ -69,7 +70,8 @@ def login():
     if form.validate_on_submit():
         user = accounts.find_by_identifier(form.identifier.data)
         if user is not None and user.check_password(form.password.data):
-            login_user(user, remember=form.remember.data)
+            # Staff accounts rank and award prizes: their sessions end with the browser.
+            login_user(user, remember=form.remember.data and not user.is_staff)
             return redirect(safe_next(request.args.get("next")))
         form.password.errors.append("Email/số điện thoại hoặc mật khẩu không đúng.")
     return render_template("auth/login.html", form=form)
@@ -78,7 +80,11 @@ def login():
 @bp.route("/dang-xuat", methods=["POST"])
 @login_required
 def logout():
-    """Log out (a POST, so that a link elsewhere cannot log anyone out)."""
+    """Log out (a POST, so that a link elsewhere cannot log anyone out).
+
+    Ends every session of the account, a copied cookie included: the session version the
+    cookies carry is bumped, so none of them loads the account again."""
+    sessions.end_sessions(current_user.id)
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("main.home"))

@@ -27,7 +27,7 @@ from contest.quiz import payloads
 from contest.services import answers, quiz_page
 from contest.services import attempts as service
 from contest.services.ranking import participant_rank
-from contest.session_user import session_user_id
+from contest.session_user import session_account
 from contest.timekeeping import app_grace, app_now
 
 bp = Blueprint("quiz", __name__)
@@ -90,18 +90,16 @@ def take(attempt_id: int):
 @bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
 def save(attempt_id: int):
     """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
-    user_id = session_user_id()
+    account = session_account()
     try:
-        if user_id is None:
+        if account is None:
             rate_limits.count("quiz.save")
-            message = (
-                "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
-                "các câu chưa lưu vẫn được giữ trên máy này."
-            )
-            return jsonify(ok=False, code="login_required", message=message), 401
+            return login_required_reply()
         now = app_now()
         change = payloads.parse_save(request.get_json(silent=True))
-        deadline = apply_change(user_id, attempt_id, change, now)
+        deadline = apply_change(account, attempt_id, change, now)
+    except answers.SessionEnded:
+        return login_required_reply()
     except rate_limits.TooFast as too_fast:
         return (
             jsonify(ok=False, code="too_many_requests", message=MESSAGES[429]),
@@ -123,15 +121,28 @@ def save(attempt_id: int):
     return jsonify(ok=True, seconds_left=timing.seconds_left(now, deadline))
 
 
-def apply_change(user_id: int, attempt_id: int, change: payloads.Change, now) -> datetime:
+def login_required_reply():
+    message = (
+        "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
+        "các câu chưa lưu vẫn được giữ trên máy này."
+    )
+    return jsonify(ok=False, code="login_required", message=message), 401
+
+
+def apply_change(
+    account: tuple[int, int], attempt_id: int, change: payloads.Change, now
+) -> datetime:
     """Store one change and return the attempt's deadline.
 
     An answer save that goes through costs one UPDATE and is capped per question in that
     UPDATE. Everything else (a prediction, a save refused for any reason) runs more queries,
     so it first counts against the per-account limit.
     """
+    user_id, session_version = account
     if change.position is None:
         rate_limits.count("quiz.save")
+        if not answers.session_is_current(user_id, session_version):
+            raise answers.SessionEnded(user_id)
         return save_prediction(user_id, attempt_id, change.prediction, now)
     return answers.save_choice(
         user_id,
@@ -140,6 +151,7 @@ def apply_change(user_id: int, attempt_id: int, change: payloads.Change, now) ->
         change.chosen,
         now,
         app_grace(),
+        session_version=session_version,
         on_refusal=lambda: rate_limits.count("quiz.save"),
     )
 

@@ -1,7 +1,8 @@
 """Saving one answer: the request participants send most, so it is one UPDATE and one commit.
 
 The UPDATE carries every check a save needs in its WHERE clause: the attempt belongs to the
-participant, is still open, its deadline (with the network grace) has not passed, and the question
+participant, whose session is still current (a cookie copied before a log-out is refused), is
+still open, its deadline (with the network grace) has not passed, and the question
 has had fewer than `MAX_SAVES_PER_QUESTION` saves. Its RETURNING clause gives what the choice is
 validated against and the deadline the page counts down to. Only when it matches no row does
 `explain_refusal` look closer to say why.
@@ -20,7 +21,7 @@ from sqlalchemy import Integer, bindparam, case, cast, exists, func, select, upd
 from sqlalchemy.types import Text
 
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, AttemptStatus
+from contest.models import Attempt, AttemptItem, AttemptStatus, User
 from contest.services.attempts import (
     AttemptRefused,
     choice_problem,
@@ -36,6 +37,10 @@ class AttemptNotFound(LookupError):
     """No such attempt for this participant: someone else's attempt is as good as missing."""
 
 
+class SessionEnded(Exception):
+    """The session's version is no longer the account's: logged out, or the password changed."""
+
+
 def save_choice(
     user_id: int,
     attempt_id: int,
@@ -43,9 +48,14 @@ def save_choice(
     chosen: Sequence[int],
     now: datetime,
     grace: timedelta,
+    *,
+    session_version: int,
     on_refusal: Callable[[], None] = lambda: None,
 ) -> datetime:
     """Record the options chosen for one question and return the attempt's deadline.
+
+    `session_version` is the one the participant's session was issued with: a save from a
+    session that has ended (SessionEnded) changes nothing.
 
     Sending the same choice twice changes nothing, not even the time it was answered (it does
     count towards the question's cap). When the save is refused, `on_refusal` runs first (before
@@ -56,7 +66,7 @@ def save_choice(
     # session's set-up, commit and clean-up cost about a tenth of the save (docs/sizing.md).
     with db.engine.connect() as connection:
         row = connection.execute(
-            *choice_update(user_id, attempt_id, position, choice, now, grace)
+            *choice_update(user_id, attempt_id, position, choice, now, grace, session_version)
         ).one_or_none()
         if row is None:
             problem = None
@@ -70,13 +80,16 @@ def save_choice(
         # the write lock that closing an expired attempt, below, has to take.
         connection.rollback()
     on_refusal()
-    raise problem or explain_refusal(user_id, attempt_id, position, now, grace)
+    raise problem or explain_refusal(user_id, attempt_id, position, now, grace, session_version)
 
 
-def choice_update(user_id, attempt_id, position, choice, now: datetime, grace: timedelta):
+def choice_update(
+    user_id, attempt_id, position, choice, now: datetime, grace: timedelta, session_version: int
+):
     """The save's UPDATE and its parameters (named apart from the columns it sets)."""
     return CHOICE_UPDATE, {
         "owner": user_id,
+        "owner_session": session_version,
         "attempt": attempt_id,
         "item_position": position,
         "choice": choice,
@@ -90,7 +103,9 @@ def build_choice_update():
     # Built once: composing the statement (and its cache key) cost more than running it.
     item = AttemptItem.__table__.c
     attempt = Attempt.__table__.c
+    user = User.__table__.c
     attempt_id = bindparam("attempt", type_=Integer)
+    owner = bindparam("owner", type_=Integer)
     # Unanswered items hold JSON null (or SQL NULL): both read as the text "null" here.
     unchanged = func.coalesce(cast(item.chosen, Text), "null") == bindparam(
         "choice_text", type_=Text
@@ -99,7 +114,7 @@ def build_choice_update():
         select(attempt.id)
         .where(
             attempt.id == attempt_id,
-            attempt.user_id == bindparam("owner", type_=Integer),
+            attempt.user_id == owner,
             attempt.status == AttemptStatus.OPEN.value,
             attempt.deadline >= bindparam("accepts_after", type_=attempt.deadline.type),
         )
@@ -117,6 +132,13 @@ def build_choice_update():
             item.position == bindparam("item_position", type_=Integer),
             item.saves < MAX_SAVES_PER_QUESTION,
             exists(open_attempt),
+            # One lookup by primary key: the session's version is still the account's.
+            exists(
+                select(user.id).where(
+                    user.id == owner,
+                    user.session_version == bindparam("owner_session", type_=Integer),
+                )
+            ),
         )
         .values(
             chosen=bindparam("choice", type_=item.chosen.type),
@@ -136,10 +158,17 @@ CHOICE_UPDATE = build_choice_update()
 
 
 def explain_refusal(
-    user_id: int, attempt_id: int, position: int, now: datetime, grace: timedelta
+    user_id: int,
+    attempt_id: int,
+    position: int,
+    now: datetime,
+    grace: timedelta,
+    session_version: int,
 ) -> Exception:
-    """Why a save matched nothing: not theirs, closed (closing it if time is up), no such item,
-    or saved too often."""
+    """Why a save matched nothing: the session has ended, not theirs, closed (closing it if time
+    is up), no such item, or saved too often."""
+    if not session_is_current(user_id, session_version):
+        return SessionEnded(user_id)
     attempt = find_attempt(user_id, attempt_id)
     if attempt is None:
         return AttemptNotFound(attempt_id)
@@ -160,3 +189,11 @@ def explain_refusal(
             "Đáp án đã lưu trước đó vẫn được giữ.",
         )
     return AttemptRefused("no_such_question", "Câu hỏi không thuộc bài thi này.")
+
+
+def session_is_current(user_id: int, session_version: int) -> bool:
+    """Whether a session issued with `session_version` still belongs to a live session."""
+    current = db.session.execute(
+        select(User.session_version).where(User.id == user_id)
+    ).scalar_one_or_none()
+    return current == session_version

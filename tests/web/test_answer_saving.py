@@ -77,7 +77,7 @@ def test_a_save_running_when_the_attempt_is_handed_in_is_counted(app, client):
     """The hand-in waits for a save that is under way, then scores it; never saved-but-uncounted."""
     attempt_id, item, user_id, now = racing_attempt(app, client)
     with app.app_context():
-        update = answers.choice_update(user_id, attempt_id, 1, right_choice(item), now, GRACE)
+        update = answers.choice_update(user_id, attempt_id, 1, right_choice(item), now, GRACE, 0)
         saving = db.engine.connect()
         saving_tx = saving.begin()
         assert saving.execute(*update).one_or_none() is not None
@@ -135,7 +135,9 @@ def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app
     def save_in_time():
         with app.app_context():
             try:
-                answers.save_choice(user_id, attempt_id, 1, right_choice(item), now, GRACE)
+                answers.save_choice(
+                    user_id, attempt_id, 1, right_choice(item), now, GRACE, session_version=0
+                )
                 outcome["saved"] = True
             except answers.AttemptRefused as refusal:
                 outcome["refused"] = refusal.code

@@ -95,7 +95,15 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
     )
     fresh = service.start_attempt(make_user(phone="0912000003"), round_, now, random.Random(3))
     item = early.items[0]
-    save_choice(early.user_id, early.id, 1, item.correct, now - timedelta(minutes=25), GRACE)
+    save_choice(
+        early.user_id,
+        early.id,
+        1,
+        item.correct,
+        now - timedelta(minutes=25),
+        GRACE,
+        session_version=0,
+    )
 
     assert service.close_expired(now, GRACE) == 1
     # Running it again, as cron on a second host would, changes nothing.

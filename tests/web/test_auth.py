@@ -149,13 +149,15 @@ def test_session_account_reads_the_role_and_group_and_nothing_of_a_missing_accou
     with app.app_context():
         judge_id = make_user("0912000101", role="judge", group="can_bo").id
         organizer_id = make_user("0912000102", role="organizer").id
-        judge, organizer = load_user(str(judge_id)), load_user(str(organizer_id))
-        assert judge == SessionAccount(judge_id, "judge", "can_bo")
+        judge, organizer = load_user(f"{judge_id}:0"), load_user(f"{organizer_id}:0")
+        assert judge == SessionAccount(judge_id, "judge", "can_bo", 0, False)
         assert (judge.is_judge, judge.is_organizer) == (True, False)
         assert (organizer.is_judge, organizer.is_organizer) == (True, True)
-        assert judge.is_authenticated and judge.get_id() == str(judge_id)
-        assert load_user(str(organizer_id + 1000)) is None
-        assert load_user("1 OR 1=1") is None
+        assert judge.is_authenticated and judge.get_id() == f"{judge_id}:0"
+        assert load_user(f"{organizer_id + 1000}:0") is None
+        # An old-style token without the version, another version, or junk: no account.
+        for token in (str(judge_id), f"{judge_id}:1", "1 OR 1=1", f"{judge_id}:²", "9" * 40 + ":0"):
+            assert load_user(token) is None, token
 
 
 def test_a_deleted_account_is_logged_out_on_its_next_request(app, client):

@@ -407,7 +407,15 @@ def take_attempts(app, target_text: str, right: int, wrong: int, still_open: int
                 right_answer = list(item.correct)
                 wrong_answer = [next(i for i in range(len(item.options)) if i not in item.correct)]
                 chosen = right_answer if number < right else wrong_answer
-                save_choice(attempt.user_id, attempt.id, item.position, chosen, now, GRACE)
+                save_choice(
+                    attempt.user_id,
+                    attempt.id,
+                    item.position,
+                    chosen,
+                    now,
+                    GRACE,
+                    session_version=0,
+                )
                 attempt_service.submit_attempt(attempt, now, GRACE)
 
 

@@ -91,7 +91,15 @@ def test_question_statistics(app):
         make_user(phone="0900000001", role="judge")
         attempt = attempt_service.start_attempt(user, round_, utcnow(), random.Random(2))
         item = attempt.items[0]
-        save_choice(attempt.user_id, attempt.id, 1, item.correct, utcnow(), timedelta(seconds=10))
+        save_choice(
+            attempt.user_id,
+            attempt.id,
+            1,
+            item.correct,
+            utcnow(),
+            timedelta(seconds=10),
+            session_version=0,
+        )
         attempt_service.submit_attempt(attempt, utcnow(), timedelta(seconds=10))
         first_text = item.text
         round_id = round_.id
