@@ -36,8 +36,26 @@ from contest.text import (
 REQUIRED = "Vui lòng nhập {}."
 
 
+# Day first, as Vietnamese write dates; eight digits with no separator as a phone's number pad
+# types them (the iPhone's has no "/"); year first as a date picker sends it.
+DATE_PATTERNS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d")
+
+
+def parse_vietnamese_date(raw: str) -> date | None:
+    """15/03/1990, 15-03-1990, 15.03.1990, 15031990 or 1990-03-15 as a date; else None."""
+    raw = raw.strip()
+    if raw.isdigit() and len(raw) != 8:
+        return None  # strptime would read "1531990" as some date: only ddmmyyyy is meant
+    for pattern in DATE_PATTERNS:
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
 class VietnameseDateField(DateField):
-    """A date typed the Vietnamese way (30/09/2001), or as a date picker sends it (2001-09-30).
+    """A date typed the Vietnamese way (30/09/2001 or 30092001), or as a date picker sends it.
 
     Shown as a text box: a phone set to English would otherwise show mm/dd/yyyy.
     """
@@ -48,31 +66,34 @@ class VietnameseDateField(DateField):
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
-        raw = valuelist[0].strip()
-        for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-            try:
-                self.data = datetime.strptime(raw, pattern).date()
-                return
-            except ValueError:
-                continue
-        self.data = None
-        raise ValueError(
-            "Ngày sinh không hợp lệ; hãy nhập theo dạng ngày/tháng/năm, ví dụ 30/09/2001."
-        )
+        self.data = parse_vietnamese_date(valuelist[0])
+        if self.data is None:
+            raise ValueError(
+                "Ngày sinh không hợp lệ; hãy nhập ngày/tháng/năm, ví dụ 30/09/2001 hoặc 30092001."
+            )
 
 
 def _strip(value):
     return nfc(value) if isinstance(value, str) else value
 
 
+def _blank_to_none(value):
+    """An optional field left blank is NULL, never "": a filter, because `Optional()` stops the
+    validators (inline ones too) on an empty field, so they cannot do it."""
+    return value or None
+
+
 def age_on(born: date, today: date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-class RegistrationForm(FlaskForm):
+class ProfileFields(FlaskForm):
+    """What a participant tells about themself: registration and the profile page share it."""
+
     full_name = StringField(
         "Họ và tên",
         filters=[_strip],
+        render_kw={"autocomplete": "name"},
         validators=[DataRequired(REQUIRED.format("họ và tên")), Length(max=120)],
     )
     date_of_birth = VietnameseDateField(
@@ -90,35 +111,33 @@ class RegistrationForm(FlaskForm):
     phone = StringField(
         "Số điện thoại",
         filters=[normalize_phone],
+        render_kw={"inputmode": "numeric", "autocomplete": "tel"},
         validators=[DataRequired(REQUIRED.format("số điện thoại"))],
     )
     email = StringField(
-        "Thư điện tử (email)", filters=[_strip], validators=[Optional(), Length(max=254)]
+        "Thư điện tử (email)",
+        filters=[_strip, _blank_to_none],
+        render_kw={"inputmode": "email", "autocomplete": "email"},
+        validators=[Optional(), Length(max=254)],
     )
-    national_id = StringField("Số CCCD (không bắt buộc)", filters=[_strip], validators=[Optional()])
-    address = StringField("Địa chỉ", filters=[_strip], validators=[Optional(), Length(max=255)])
+    national_id = StringField(
+        "Số CCCD (không bắt buộc)",
+        filters=[_strip, _blank_to_none],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+        validators=[Optional()],
+    )
+    address = StringField(
+        "Địa chỉ",
+        filters=[_strip, _blank_to_none],
+        render_kw={"autocomplete": "street-address"},
+        validators=[Optional(), Length(max=255)],
+    )
     participant_group = RadioField(
         "Đối tượng dự thi",
         choices=[SelectChoice(group.value, label) for group, label in GROUP_LABELS.items()],
         validators=[DataRequired("Vui lòng chọn đối tượng dự thi.")],
     )
     agency_id = SelectField("Cơ quan, đơn vị công tác", coerce=int, validate_choice=False)
-    password = PasswordField(
-        "Mật khẩu",
-        validators=[
-            DataRequired(REQUIRED.format("mật khẩu")),
-            Length(min=8, max=128, message="Mật khẩu phải có từ 8 đến 128 ký tự."),
-        ],
-    )
-    confirm = PasswordField(
-        "Nhập lại mật khẩu",
-        validators=[EqualTo("password", message="Hai mật khẩu không khớp nhau.")],
-    )
-    consent = BooleanField(
-        "Tôi đồng ý",
-        validators=[DataRequired("Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để đăng ký.")],
-    )
-    submit = SubmitField("Đăng ký")
 
     def validate_date_of_birth(self, field):
         if field.data is None:
@@ -140,7 +159,6 @@ class RegistrationForm(FlaskForm):
             raise ValidationError("Địa chỉ email không hợp lệ (ví dụ ten@example.com).")
 
     def validate_national_id(self, field):
-        field.data = field.data or None
         if field.data and not NATIONAL_ID_PATTERN.match(field.data):
             raise ValidationError("Số CCCD gồm đúng 12 chữ số.")
 
@@ -154,12 +172,46 @@ class RegistrationForm(FlaskForm):
             )
 
 
+def new_password_field(label: str = "Mật khẩu") -> PasswordField:
+    return PasswordField(
+        label,
+        render_kw={"autocomplete": "new-password"},
+        validators=[
+            DataRequired(REQUIRED.format("mật khẩu")),
+            Length(min=8, max=128, message="Mật khẩu phải có từ 8 đến 128 ký tự."),
+        ],
+    )
+
+
+def confirm_password_field(of: str = "password") -> PasswordField:
+    return PasswordField(
+        "Nhập lại mật khẩu",
+        render_kw={"autocomplete": "new-password"},
+        validators=[EqualTo(of, message="Hai mật khẩu không khớp nhau.")],
+    )
+
+
+class RegistrationForm(ProfileFields):
+    password = new_password_field()
+    confirm = confirm_password_field()
+    consent = BooleanField(
+        "Tôi đồng ý",
+        validators=[DataRequired("Bạn cần đồng ý với việc xử lý dữ liệu cá nhân để đăng ký.")],
+    )
+    submit = SubmitField("Đăng ký")
+
+
 class LoginForm(FlaskForm):
     identifier = StringField(
         "Email hoặc số điện thoại",
         filters=[_strip],
+        render_kw={"autocomplete": "username"},
         validators=[DataRequired("Vui lòng nhập email hoặc số điện thoại.")],
     )
-    password = PasswordField("Mật khẩu", validators=[DataRequired(REQUIRED.format("mật khẩu"))])
+    password = PasswordField(
+        "Mật khẩu",
+        render_kw={"autocomplete": "current-password"},
+        validators=[DataRequired(REQUIRED.format("mật khẩu"))],
+    )
     remember = BooleanField("Ghi nhớ đăng nhập trên thiết bị này")
     submit = SubmitField("Đăng nhập")

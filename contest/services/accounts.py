@@ -1,6 +1,7 @@
 """Registering participants and finding accounts by email or phone."""
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from contest.domain.clock import utcnow
 from contest.extensions import db
@@ -24,35 +25,54 @@ UNIQUE_FIELDS = {
 }
 
 
-def check_unique(values: dict) -> None:
+def check_unique(values: dict, except_user_id: int | None = None) -> None:
+    """Raise DuplicateAccount when another account already holds one of these values."""
     for field, message in UNIQUE_FIELDS.items():
         value = values.get(field)
-        if (
-            value
-            and db.session.execute(select(User.id).where(getattr(User, field) == value)).first()
-        ):
+        if not value:
+            continue
+        query = select(User.id).where(getattr(User, field) == value)
+        if except_user_id is not None:
+            query = query.where(User.id != except_user_id)
+        if db.session.execute(query).first():
             raise DuplicateAccount(field, message)
+
+
+def optional_text(value: str | None) -> str | None:
+    """A typed optional value as stored: NFC and trimmed, and blank as NULL, never ""."""
+    return nfc(value) or None
+
+
+def clean_profile(values: dict) -> dict:
+    """The profile fields as stored, whoever calls: blank optional fields become NULL."""
+    email = optional_text(values.get("email"))
+    return {
+        "full_name": nfc(values["full_name"]),
+        "date_of_birth": values["date_of_birth"],
+        "gender": optional_text(values.get("gender")),
+        "phone": optional_text(normalize_phone(values.get("phone"))),
+        "email": email.lower() if email else None,
+        "national_id": optional_text(values.get("national_id")),
+        "address": optional_text(values.get("address")),
+        "participant_group": values["participant_group"],
+        "agency_id": values.get("agency_id") or None,
+    }
 
 
 def register_participant(values: dict, password: str) -> User:
     """Create a participant account; the caller has validated each field's format."""
+    values = clean_profile(values)
     check_unique(values)
-    user = User(
-        full_name=nfc(values["full_name"]),
-        date_of_birth=values["date_of_birth"],
-        gender=values.get("gender"),
-        phone=values["phone"],
-        email=values.get("email"),
-        national_id=values.get("national_id"),
-        address=values.get("address") or None,
-        participant_group=values["participant_group"],
-        agency_id=values.get("agency_id") or None,
-        role=Role.PARTICIPANT,
-        consent_at=utcnow(),
-    )
+    user = User(**values, role=Role.PARTICIPANT, consent_at=utcnow())
     user.set_password(password)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        # Two people registered the same phone in the same instant: the index let one through.
+        db.session.rollback()
+        check_unique(values)
+        raise error
     return user
 
 
