@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     configure(app, test_config)
+    register_proxy(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -40,6 +41,22 @@ def configure(app: Flask, test_config: dict | None) -> None:
         app.config["SECRET_KEY"] = app_config.instance_secret_key(app.instance_path)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:"):
         os.makedirs(app.instance_path, exist_ok=True)
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS reverse proxies, the client's address and scheme are the ones
+    they forwarded: without it everybody behind nginx is 127.0.0.1, one address for limits."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from contest.auth import cookies
+
+    hops = int(app.config["TRUSTED_PROXY_HOPS"])
+    if hops < 0:
+        raise RuntimeError("TRUSTED_PROXY_HOPS must be 0 or more")
+    if hops:
+        # Not X-Forwarded-Host: nginx passes a client's own through, and links in e-mails use Host.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    cookies.register(app)
 
 
 def register_extensions(app: Flask) -> None:

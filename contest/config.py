@@ -3,6 +3,7 @@
 import json
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -28,6 +29,14 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # "Ghi nhớ đăng nhập" lasts a month at most; organizers and judges never get it.
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    # Cookies are Secure whenever the request arrived over HTTPS; True makes them Secure always
+    # (production behind TLS), so a mistaken http:// link never carries them in clear.
+    "SECURE_COOKIES": False,
+    # Reverse proxies in front of the app that set X-Forwarded-For/-Proto: 0 with `make run`,
+    # 1 behind the nginx of docs/deployment.md. Rate limits by address depend on it.
+    "TRUSTED_PROXY_HOPS": 0,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
     # O(1) per hit in memory and in Redis; a moving window keeps and scans every hit.
@@ -50,6 +59,9 @@ DEFAULTS = {
 }
 
 ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
+# Settings read from the environment as whole numbers or yes/no.
+ENVIRONMENT_INTEGERS = ("TRUSTED_PROXY_HOPS",)
+ENVIRONMENT_FLAGS = ("SECURE_COOKIES",)
 
 
 def database_url_from_env() -> str | None:
@@ -82,6 +94,12 @@ def apply_environment(config: dict) -> None:
     for key in ENVIRONMENT_KEYS:
         if os.environ.get(key):
             config[key] = os.environ[key]
+    for key in ENVIRONMENT_INTEGERS:
+        if os.environ.get(key):
+            config[key] = int(os.environ[key])
+    for key in ENVIRONMENT_FLAGS:
+        if os.environ.get(key):
+            config[key] = os.environ[key].strip().lower() in ("1", "true", "yes", "on")
     url = database_url_from_env()
     if url:
         config["SQLALCHEMY_DATABASE_URI"] = url
