@@ -10,6 +10,8 @@ from contest.services.bank import text_key
 from contest.text import fold
 
 PASSWORD = "mat-khau-8"
+# The network grace the app is configured with by default (ATTEMPT_GRACE_SECONDS).
+GRACE = timedelta(seconds=10)
 
 
 def make_agency(code="SNV", name="Sở Nội vụ", parent=None, headcount=80) -> Agency:

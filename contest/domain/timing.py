@@ -1,8 +1,10 @@
-"""Deadlines, grace and duration of an attempt. The server's clock is the only clock."""
+"""Deadlines, grace and duration of an attempt. The server's clock is the only clock.
+
+The grace is always the caller's: the app's setting (`ATTEMPT_GRACE_SECONDS`, given by
+`contest.timekeeping.app_grace`), never a default here that a caller could forget to override.
+"""
 
 from datetime import datetime, timedelta
-
-DEFAULT_GRACE = timedelta(seconds=10)
 
 
 def attempt_deadline(
@@ -12,13 +14,13 @@ def attempt_deadline(
     return min(started_at + time_limit, round_closes_at)
 
 
-def accepts_answers(now: datetime, deadline: datetime, grace: timedelta = DEFAULT_GRACE) -> bool:
+def accepts_answers(now: datetime, deadline: datetime, grace: timedelta) -> bool:
     """Answers sent up to `grace` after the deadline still count: they were clicked in time but
     travelled over a slow network."""
     return now <= deadline + grace
 
 
-def is_expired(now: datetime, deadline: datetime, grace: timedelta = DEFAULT_GRACE) -> bool:
+def is_expired(now: datetime, deadline: datetime, grace: timedelta) -> bool:
     """Past the deadline and its grace: the attempt must be closed with what was saved."""
     return not accepts_answers(now, deadline, grace)
 

@@ -50,7 +50,9 @@ def start(round_id: int):
         abort(404)
     rules, so_far = found
     try:
-        attempt_id = service.begin_attempt(current_user, rules, app_now(), draw_random(), so_far)
+        attempt_id = service.begin_attempt(
+            current_user, rules, app_now(), draw_random(), so_far, grace=app_grace()
+        )
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))

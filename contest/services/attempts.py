@@ -201,10 +201,16 @@ ATTEMPTS_SO_FAR = select(
 
 
 def start_attempt(
-    user: User | SessionAccount, round_: Round, now: datetime, rng: random.Random
+    user: User | SessionAccount,
+    round_: Round,
+    now: datetime,
+    rng: random.Random,
+    *,
+    grace: timedelta,
 ) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
-    return db.session.get(Attempt, begin_attempt(user, StartRules.of(round_), now, rng))
+    attempt_id = begin_attempt(user, StartRules.of(round_), now, rng, grace=grace)
+    return db.session.get(Attempt, attempt_id)
 
 
 def begin_attempt(
@@ -213,14 +219,18 @@ def begin_attempt(
     now: datetime,
     rng: random.Random,
     so_far: tuple[int, int | None] | None = None,
+    *,
+    grace: timedelta,
 ) -> int:
     """`start_attempt` for the start page: the attempt's id, without loading it back.
 
-    `so_far` is `attempts_so_far` when it was read with the rules (`find_start_rules`).
+    `so_far` is `attempts_so_far` when it was read with the rules (`find_start_rules`). An open
+    attempt is resumed; when its time and the network `grace` have run out, it is closed first
+    (its id still returned: the page it leads to shows the result).
     """
     used, open_id = so_far or attempts_so_far(user.id, rules.round_id)
     if open_id is not None:
-        ensure_current(db.session.get(Attempt, open_id), now)
+        ensure_current(db.session.get(Attempt, open_id), now, grace)
         return open_id
     check_may_start(user, rules, now)
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
@@ -327,9 +337,7 @@ def item_rows(
     return rows
 
 
-def ensure_current(
-    attempt: Attempt, now: datetime, grace: timedelta = timing.DEFAULT_GRACE
-) -> Attempt:
+def ensure_current(attempt: Attempt, now: datetime, grace: timedelta) -> Attempt:
     """Close an open attempt whose time (and grace) has run out, with what was saved in time."""
     if attempt.is_open and timing.is_expired(now, attempt.deadline, grace):
         finalize(attempt, attempt.deadline, AttemptStatus.EXPIRED)

@@ -48,7 +48,7 @@ def test_database_allows_only_one_open_attempt_per_user_and_round(ctx):
 def test_start_stores_a_snapshot_with_quotas(ctx):
     round_ = make_round(question_count=12, topic_quotas={"1": 5, "2": 4})
     user = make_user()
-    attempt = service.start_attempt(user, round_, utcnow(), random.Random(4))
+    attempt = service.start_attempt(user, round_, utcnow(), random.Random(4), grace=GRACE)
     drawn = (
         db.session.execute(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
         .scalars()
@@ -64,7 +64,7 @@ def test_start_stores_a_snapshot_with_quotas(ctx):
 
 def test_editing_a_question_later_leaves_taken_attempts_as_seen(ctx):
     round_ = make_round(question_count=5, shuffle_options=False)
-    attempt = service.start_attempt(make_user(), round_, utcnow(), random.Random(1))
+    attempt = service.start_attempt(make_user(), round_, utcnow(), random.Random(1), grace=GRACE)
     item = attempt.items[0]
     seen_text, seen_options = item.text, list(item.options)
     question = db.session.get(Question, item.question_id)
@@ -80,7 +80,7 @@ def test_editing_a_question_later_leaves_taken_attempts_as_seen(ctx):
 def test_deadline_is_capped_by_round_closing(ctx):
     now = utcnow()
     round_ = make_round(time_limit=3600, closes_at=now + timedelta(minutes=5))
-    attempt = service.start_attempt(make_user(), round_, now, random.Random(1))
+    attempt = service.start_attempt(make_user(), round_, now, random.Random(1), grace=GRACE)
     assert attempt.deadline == round_.closes_at
 
 
@@ -88,12 +88,22 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
     round_ = make_round(time_limit=600)
     now = utcnow()
     early = service.start_attempt(
-        make_user(phone="0912000001"), round_, now - timedelta(minutes=30), random.Random(1)
+        make_user(phone="0912000001"),
+        round_,
+        now - timedelta(minutes=30),
+        random.Random(1),
+        grace=GRACE,
     )
     in_grace = service.start_attempt(
-        make_user(phone="0912000002"), round_, now - timedelta(seconds=605), random.Random(2)
+        make_user(phone="0912000002"),
+        round_,
+        now - timedelta(seconds=605),
+        random.Random(2),
+        grace=GRACE,
     )
-    fresh = service.start_attempt(make_user(phone="0912000003"), round_, now, random.Random(3))
+    fresh = service.start_attempt(
+        make_user(phone="0912000003"), round_, now, random.Random(3), grace=GRACE
+    )
     item = early.items[0]
     save_choice(
         early.user_id,
@@ -117,7 +127,9 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
 
 
 def test_finalize_counts_once_when_two_requests_race(ctx):
-    attempt = service.start_attempt(make_user(), make_round(), utcnow(), random.Random(1))
+    attempt = service.start_attempt(
+        make_user(), make_round(), utcnow(), random.Random(1), grace=GRACE
+    )
     assert service.finalize(attempt, utcnow(), "submitted") is True
     assert service.finalize(attempt, utcnow(), "submitted") is False
 
@@ -125,7 +137,7 @@ def test_finalize_counts_once_when_two_requests_race(ctx):
 def test_bank_too_small_is_a_clear_refusal(ctx):
     round_ = make_round(question_count=41)
     with pytest.raises(service.AttemptRefused) as refusal:
-        service.start_attempt(make_user(), round_, utcnow(), random.Random(1))
+        service.start_attempt(make_user(), round_, utcnow(), random.Random(1), grace=GRACE)
     assert refusal.value.code == "bank_too_small"
 
 
@@ -134,13 +146,17 @@ def test_ineligible_group_cannot_start(ctx):
 
     round_ = make_round(make_contest(eligible_groups=["can_bo"]))
     with pytest.raises(service.AttemptRefused) as refusal:
-        service.start_attempt(make_user(group="nhan_dan"), round_, utcnow(), random.Random(1))
+        service.start_attempt(
+            make_user(group="nhan_dan"), round_, utcnow(), random.Random(1), grace=GRACE
+        )
     assert refusal.value.code == "not_eligible"
 
 
 def test_close_expired_command(ctx):
     round_ = make_round(time_limit=60)
-    service.start_attempt(make_user(), round_, utcnow() - timedelta(minutes=5), random.Random(1))
+    service.start_attempt(
+        make_user(), round_, utcnow() - timedelta(minutes=5), random.Random(1), grace=GRACE
+    )
     result = ctx.test_cli_runner().invoke(args=["attempts", "close-expired"])
     assert result.exit_code == 0
     assert "Closed 1 expired attempt(s)." in result.output
@@ -164,7 +180,7 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
             user, round_ = db.session.get(User, user_id), db.session.get(Round, round_id)
             started.append(
                 service.begin_attempt(
-                    user, service.StartRules.of(round_), utcnow(), random.Random(seed)
+                    user, service.StartRules.of(round_), utcnow(), random.Random(seed), grace=GRACE
                 )
             )
 
@@ -198,7 +214,7 @@ def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
     assert rules.time_limit == timedelta(seconds=600) and rules.attempts_allowed is None
     assert service.find_start_rules(round_.id + 100, user.id) is None
     # The participant's attempts so far come with the rules, as attempts_so_far reads them.
-    first = service.start_attempt(user, plain, utcnow(), random.Random(1))
+    first = service.start_attempt(user, plain, utcnow(), random.Random(1), grace=GRACE)
     assert service.find_start_rules(plain.id, user.id)[1] == (1, first.id)
     service.submit_attempt(first, utcnow(), GRACE)
     assert service.find_start_rules(plain.id, user.id)[1] == (1, None)

@@ -401,7 +401,9 @@ def take_attempts(app, target_text: str, right: int, wrong: int, still_open: int
         now = utcnow()
         for number in range(right + wrong + still_open):
             user = make_user(phone=f"09130000{number:02d}")
-            attempt = attempt_service.start_attempt(user, round_, now, random.Random(number))
+            attempt = attempt_service.start_attempt(
+                user, round_, now, random.Random(number), grace=GRACE
+            )
             item = next(i for i in attempt.items if i.text == target_text)
             if number < right + wrong:
                 right_answer = list(item.correct)
@@ -589,7 +591,9 @@ def test_retired_questions_are_never_drawn_and_can_be_restored(app, client):
         round_ = db.session.get(type(round_), round_id)
         for number in range(3):
             user = make_user(phone=f"09140000{number:02d}")
-            attempt = attempt_service.start_attempt(user, round_, utcnow(), random.Random(number))
+            attempt = attempt_service.start_attempt(
+                user, round_, utcnow(), random.Random(number), grace=GRACE
+            )
             drawn = {item.question_id for item in attempt.items}
             assert drawn == set(ids) - {retired}
 

@@ -12,6 +12,7 @@ from contest.models import Round
 from contest.services import attempts as attempt_service
 from contest.services.answers import save_choice
 from tests.factories import (
+    GRACE,
     csrf_token,
     login,
     make_agency,
@@ -89,7 +90,9 @@ def test_question_statistics(app):
         round_ = make_round(question_count=10)
         user = make_user(phone="0912000001")
         make_user(phone="0900000001", role="judge")
-        attempt = attempt_service.start_attempt(user, round_, utcnow(), random.Random(2))
+        attempt = attempt_service.start_attempt(
+            user, round_, utcnow(), random.Random(2), grace=GRACE
+        )
         item = attempt.items[0]
         save_choice(
             attempt.user_id,

@@ -361,3 +361,22 @@ def test_my_attempts_lists_only_mine(app, client):
     login(other, "0912000002")
     assert "Bạn chưa có bài thi nào." in other.get("/bai-thi-cua-toi").get_data(as_text=True)
     assert "Tiếp tục làm bài" in client.get("/bai-thi-cua-toi").get_data(as_text=True)
+
+
+def test_the_configured_grace_is_honoured_when_start_is_pressed_again(app, client):
+    """An attempt 30 s past its deadline is still open with a grace of 60 s: pressing start
+    resumes it (the domain's old default of 10 s closed it); with a grace of 5 s it closes."""
+    round_id = setup_round(app)
+    login(client, "0912000001")
+    attempt_id = attempt_id_from(start(client, round_id))
+    with app.app_context():
+        deadline = db.session.get(Attempt, attempt_id).deadline
+    app.config.update(ATTEMPT_GRACE_SECONDS=60, CLOCK=lambda: deadline + timedelta(seconds=30))
+    assert attempt_id_from(start(client, round_id)) == attempt_id
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "open"
+    assert save(client, attempt_id, {"position": 1, "chosen": [0]}).json["ok"]
+    app.config["ATTEMPT_GRACE_SECONDS"] = 5
+    start(client, round_id)
+    with app.app_context():
+        assert db.session.get(Attempt, attempt_id).status == "expired"
