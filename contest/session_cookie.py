@@ -2,16 +2,24 @@
 
 Flask builds a new `URLSafeTimedSerializer` to read the session cookie of every request and
 again to write it. The serializer depends only on the secret keys, so it is kept per key set.
+The cookie is Secure whenever the request came over HTTPS (contest/auth/cookies.py).
 """
 
 from functools import lru_cache
 
-from flask import Flask
+from flask import Flask, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
 
 class SessionCookie(SecureCookieSessionInterface):
+    def get_cookie_secure(self, app: Flask) -> bool:
+        # Flask saves the session after every after_request hook: the hook that marks the
+        # other cookies Secure never sees this one.
+        return bool(
+            app.config["SECURE_COOKIES"] or app.config["SESSION_COOKIE_SECURE"] or request.is_secure
+        )
+
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:
             return None
