@@ -4,7 +4,8 @@
   var box = document.getElementById("agency-search");
   var select = document.getElementById("agency_id");
   if (!box || !select) return;
-  box.hidden = false;
+  var wrap = document.getElementById("agency-search-box");
+  (wrap || box).hidden = false;
   function fold(text) {
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
   }
