@@ -14,6 +14,7 @@ from contest.exports.cli import results_cli
 from contest.services import attempts as attempt_service
 from contest.services import bank_import, demo, results
 from contest.timekeeping import app_grace
+from contest.users.cli import users_cli
 
 questions_cli = AppGroup("questions", help="The question bank: import and export.")
 attempts_cli = AppGroup("attempts", help="Attempts: housekeeping safe to run from cron.")
@@ -92,3 +93,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_cli)
     app.cli.add_command(results_cli)
     app.cli.add_command(agencies_cli)
+    app.cli.add_command(users_cli)

@@ -1,0 +1,1 @@
+"""Staff accounts (organizers and judges): creating them, temporary passwords, roles."""

@@ -1,0 +1,130 @@
+"""`flask --app contest users …`: staff accounts from the command line.
+
+A fresh install has no demo and no account: the first organizer is created here. Temporary
+passwords are printed once and stored only as a hash; the account must change them at the
+next log-in.
+"""
+
+import sys
+from typing import NoReturn
+
+import click
+from flask.cli import AppGroup
+
+from contest.models import Role
+from contest.users import service
+from contest.users.service import ROLE_LABELS, STAFF_ROLES, AccountError
+
+users_cli = AppGroup("users", help="Accounts: create staff, reset passwords, list, change roles.")
+
+ROLES = [str(role) for role in Role]
+STAFF = [str(role) for role in STAFF_ROLES]
+
+
+def fail(error: AccountError) -> NoReturn:
+    click.echo(error.message, err=True)
+    sys.exit(1)
+
+
+def echo_password(password: str) -> None:
+    click.echo(f"Mật khẩu tạm thời (chỉ hiện một lần, hãy ghi lại): {password}")
+    click.echo("Người dùng phải đổi mật khẩu này ngay khi đăng nhập.")
+
+
+def describe(user) -> str:
+    contact = ", ".join(value for value in (user.phone, user.email) if value)
+    return f"#{user.id} {user.full_name} ({contact}), vai trò {ROLE_LABELS[Role(user.role)]}"
+
+
+@users_cli.command("create", short_help="Create an organizer or judge; print a temporary password.")
+@click.option("--role", type=click.Choice(STAFF), required=True, help="organizer or judge.")
+@click.option("--name", "full_name", required=True, help="Full name (họ và tên).")
+@click.option("--phone", required=True, help="Mobile number, e.g. 0912345678 or +84 912 345 678.")
+@click.option("--email", default=None, help="Optional; either it or the phone logs in.")
+def create(role: str, full_name: str, phone: str, email: str | None):
+    """Create an organizer or judge account and print its temporary password once.
+
+    The password must be changed at the first log-in.
+    """
+    try:
+        user, password = service.create_staff(role, full_name, phone, email)
+    except AccountError as error:
+        fail(error)
+    click.echo(f"Đã tạo tài khoản {describe(user)}.")
+    echo_password(password)
+
+
+@users_cli.command(
+    "reset-password", short_help="New temporary password; end the account's sessions."
+)
+@click.argument("identifier", metavar="PHONE_OR_EMAIL")
+def reset_password(identifier: str):
+    """Give an account a new temporary password, printed once, and end its sessions.
+
+    The password must be changed at the next log-in.
+    """
+    try:
+        user = service.find_account(identifier)
+        password = service.reset_password(user.id)
+    except AccountError as error:
+        fail(error)
+    click.echo(
+        f"Đã đặt lại mật khẩu cho tài khoản {describe(user)}; các phiên đăng nhập đã kết thúc."
+    )
+    echo_password(password)
+
+
+@users_cli.command("list", short_help="List staff (or --role ROLE) accounts.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLES),
+    default=None,
+    help="Only this role. Without it: organizers and judges (staff), no participants.",
+)
+def list_users(role: str | None):
+    """List accounts: id, role, name, phone, email, whether the password must be changed.
+
+    Without --role, lists organizers and judges (staff) only.
+    """
+    users = service.list_accounts(role)
+    if not users:
+        click.echo("Không có tài khoản nào.")
+        return
+    header = ("ID", "VAI TRÒ", "HỌ VÀ TÊN", "ĐIỆN THOẠI", "EMAIL", "PHẢI ĐỔI MK")
+    rows = [
+        (
+            str(user.id),
+            str(user.role),
+            user.full_name,
+            user.phone or "-",
+            user.email or "-",
+            "có" if user.must_change_password else "không",
+        )
+        for user in users
+    ]
+    # Names are stored NFC: one character is one column, so padding by length aligns them.
+    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    for row in (header, *rows):
+        click.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
+    click.echo(f"{len(users)} tài khoản.")
+
+
+@users_cli.command("set-role", short_help="Change an account's role; end its sessions.")
+@click.argument("identifier", metavar="PHONE_OR_EMAIL")
+@click.argument("role", type=click.Choice(ROLES))
+def set_role(identifier: str, role: str):
+    """Change an account's role and end its sessions (its open sessions lose the old rights).
+
+    The last organizer cannot be demoted.
+    """
+    try:
+        user = service.find_account(identifier)
+        changed = service.set_role(user.id, role)
+    except AccountError as error:
+        fail(error)
+    if changed:
+        click.echo(f"Đã đổi vai trò: {describe(user)}; các phiên đăng nhập đã kết thúc.")
+    else:
+        click.echo(f"Không thay đổi: {describe(user)} đã có vai trò này.")
