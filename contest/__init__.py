@@ -81,6 +81,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from contest.account.history import bp as account_history_bp
+    from contest.account.routes import bp as account_bp
     from contest.admin.routes import bp as admin_bp
     from contest.agencies.routes import bp as agencies_bp
     from contest.auth.routes import bp as auth_bp
@@ -96,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(bank_bp, url_prefix="/to-chuc/ngan-hang")
     app.register_blueprint(agencies_bp, url_prefix="/to-chuc/co-quan")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")
+    app.register_blueprint(account_bp, url_prefix="/tai-khoan")
+    app.register_blueprint(account_history_bp, url_prefix="/giam-khao/thay-doi-ho-so")
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -56,12 +56,38 @@ DEFAULTS = {
     "COMPRESS_LEVEL": 3,
     "COMPRESS_MIN_SIZE": 500,
     "COMPRESS_MIMETYPES": ["text/html", "application/json", "image/svg+xml"],
+    # Who people turn to when they cannot reset their password by mail (shown on the
+    # "Quên mật khẩu" page), e.g. "Ban Tổ chức: 0238 3xxx xxx, bantochuc@sonoivu.gov.vn".
+    "ORGANIZER_CONTACT": "Số điện thoại và email của Ban Tổ chức có trong thể lệ cuộc thi.",
+    # Password-reset mail (Flask-Mailman). Unset MAIL_SERVER: no mail is sent, and the page
+    # says whom to contact instead.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_DEFAULT_SENDER": None,
+    # Seconds before a silent SMTP server is given up on: the page must still answer.
+    "MAIL_TIMEOUT": 10,
+    # The site's public address (https://thi.example.gov.vn): the base of links in e-mails, so
+    # that a forged Host header cannot steer them. Unset: the request's own host.
+    "PUBLIC_URL": None,
 }
 
-ENVIRONMENT_KEYS = ("SECRET_KEY", "RATELIMIT_STORAGE_URI")
+ENVIRONMENT_KEYS = (
+    "SECRET_KEY",
+    "RATELIMIT_STORAGE_URI",
+    "MAIL_SERVER",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "ORGANIZER_CONTACT",
+    "PUBLIC_URL",
+)
 # Settings read from the environment as whole numbers or yes/no.
-ENVIRONMENT_INTEGERS = ("TRUSTED_PROXY_HOPS",)
-ENVIRONMENT_FLAGS = ("SECURE_COOKIES",)
+ENVIRONMENT_INTEGERS = ("TRUSTED_PROXY_HOPS", "MAIL_PORT")
+ENVIRONMENT_FLAGS = ("SECURE_COOKIES", "MAIL_USE_TLS", "MAIL_USE_SSL")
 
 
 def database_url_from_env() -> str | None:
