@@ -2,13 +2,12 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from contest.auth import sessions
+from contest.auth import sessions, throttles
 from contest.auth.forms import LoginForm, RegistrationForm
-from contest.extensions import limiter
 from contest.services import accounts
 
 bp = Blueprint("auth", __name__)
@@ -36,8 +35,16 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
+def refused(refusal: throttles.Refusal, template: str, **context):
+    """HTTP 429: the same form again, what was typed kept (never a password), saying why and
+    for how long."""
+    flash(refusal.message, "error")
+    response = make_response(render_template(template, **context), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
 @bp.route("/dang-ky", methods=["GET", "POST"])
-@limiter.limit("20/hour", methods=["POST"])
 def register():
     """Registration form for participants."""
     if current_user.is_authenticated:
@@ -48,6 +55,9 @@ def register():
         *(SelectChoice(value, label) for value, label in accounts.agency_choices()),
     ]
     if form.validate_on_submit():
+        refusal = throttles.admit_registration(form.phone.data)
+        if refusal is not None:
+            return refused(refusal, "auth/register.html", form=form)
         values = {name: getattr(form, name).data for name in REGISTER_FIELDS}
         try:
             user = accounts.register_participant(values, form.password.data)
@@ -61,18 +71,25 @@ def register():
 
 
 @bp.route("/dang-nhap", methods=["GET", "POST"])
-@limiter.limit("30/15 minutes", methods=["POST"])
 def login():
-    """Log in with email or phone and password."""
+    """Log in with email or phone and password.
+
+    The throttles are checked before the password is verified, and only failures are counted
+    (contest/auth/throttles.py); an unknown account is answered as a wrong password, in the
+    same time."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.find_by_identifier(form.identifier.data)
-        if user is not None and user.check_password(form.password.data):
+        refusal = throttles.login_refusal(form.identifier.data)
+        if refusal is not None:
+            return refused(refusal, "auth/login.html", form=form)
+        user = accounts.authenticate(form.identifier.data, form.password.data)
+        if user is not None:
             # Staff accounts rank and award prizes: their sessions end with the browser.
             login_user(user, remember=form.remember.data and not user.is_staff)
             return redirect(safe_next(request.args.get("next")))
+        throttles.login_failed(form.identifier.data)
         form.password.errors.append("Email/số điện thoại hoặc mật khẩu không đúng.")
     return render_template("auth/login.html", form=form)
 

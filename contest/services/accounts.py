@@ -1,7 +1,11 @@
-"""Registering participants and finding accounts by email or phone."""
+"""Registering participants, finding accounts by email or phone, and checking passwords."""
+
+import secrets
+from functools import cache
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.domain.clock import utcnow
 from contest.extensions import db
@@ -85,6 +89,26 @@ def find_by_identifier(identifier: str) -> User | None:
         .scalars()
         .first()
     )
+
+
+@cache
+def dummy_password_hash() -> str:
+    """The hash of a random password, made once per process as `User.set_password` makes real
+    ones (werkzeug's default method), for log-ins to unknown accounts to be checked against.
+    Made on first use rather than at import, so that command-line runs never pay for it."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
+def authenticate(identifier: str, password: str) -> User | None:
+    """The account `identifier` names, when `password` is its password; else None.
+
+    An unknown email or phone costs as long as a wrong password: the password is checked
+    against a dummy hash, so the time taken tells nobody whether the account exists."""
+    user = find_by_identifier(identifier)
+    password_hash = user.password_hash if user is not None else dummy_password_hash()
+    if check_password_hash(password_hash, password) and user is not None:
+        return user
+    return None
 
 
 def agency_choices() -> list[tuple[int, str]]:
