@@ -31,10 +31,11 @@ class RouteLimiter(Limiter):
     """Flask-Limiter that checks only the limits declared on routes.
 
     Flask-Limiter also checks application-wide, default and blueprint limits before every
-    request. This app declares none: its limits sit on the login and register routes, and the
-    answer save counts its own (contest/rate_limits.py). That check, with nothing to find,
-    cost about 4% of every request's CPU (docs/sizing.md). Limits on routes are checked by
-    their `@limiter.limit` decorators, which call this method with `in_middleware=False`.
+    request. This app declares none: log-in and registration count their own failures and
+    sends (contest/auth/throttles.py), the answer save its own refusals (contest/rate_limits.py),
+    both through this limiter's storage. That check, with nothing to find, cost about 4% of
+    every request's CPU (docs/sizing.md). A limit put on a route later is still checked by its
+    `@limiter.limit` decorator, which calls this method with `in_middleware=False`.
     """
 
     def init_app(self, app) -> None:
