@@ -276,3 +276,33 @@ def test_set_role_of_an_unknown_account_is_an_error(app, runner):
     code, output = run(runner, "set-role", "khong-co@example.vn", "judge")
     assert code == 1
     assert "Không có tài khoản nào" in output
+
+
+def test_the_first_organizer_changes_the_temporary_password_then_runs_the_contest(
+    app, runner, client
+):
+    """The whole first day of an install without the demo: the command line, the log-in, the
+    forced change, then the organizer's console."""
+    from tests.factories import csrf_token
+
+    code, output = create(runner, phone="0912345678")
+    assert code == 0, output
+    temporary = printed_password(output)
+    login(client, "0912345678", temporary)
+    assert client.get("/to-chuc/").headers["Location"].endswith("/tai-khoan/doi-mat-khau")
+    token = csrf_token(client, "/tai-khoan/doi-mat-khau")
+    response = client.post(
+        "/tai-khoan/doi-mat-khau",
+        data={
+            "current_password": temporary,
+            "password": "mat-khau-rieng-cua-toi",
+            "confirm": "mat-khau-rieng-cua-toi",
+            "csrf_token": token,
+        },
+    )
+    assert response.status_code == 302
+    assert client.get("/to-chuc/").status_code == 200
+    assert account(app).must_change_password is False
+    # The temporary password is gone; the chosen one works from a new browser.
+    assert login(app.test_client(), "0912345678", temporary).status_code == 200
+    assert login(app.test_client(), "0912345678", "mat-khau-rieng-cua-toi").status_code == 302
