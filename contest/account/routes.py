@@ -15,11 +15,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from contest.account import mail, service, throttle
+from contest.account import mail, service
 from contest.account.forms import (
     PROFILE_FIELDS,
     ChangePasswordForm,
@@ -28,10 +27,9 @@ from contest.account.forms import (
     ResetPasswordForm,
 )
 from contest.account.tokens import RESET_MAX_AGE
-from contest.errors import render_error
+from contest.auth import throttles
 from contest.extensions import db
 from contest.models import User
-from contest.rate_limits import TooFast
 from contest.services import accounts
 
 bp = Blueprint("account", __name__)
@@ -134,34 +132,25 @@ def forgot_password():
 
     The mail is sent before the page answers, so a real account's answer takes longer; that
     tells nothing registration does not already say ("this phone is already registered")."""
-    configured = mail.mail_configured()
     form = ForgotPasswordForm()
-    sent = False
-    if configured and form.validate_on_submit():
-        try:
-            throttle.count_forgot(get_remote_address(), form.identifier.data)
-        except TooFast as too_fast:
-            body, status = render_error(
-                429,
-                "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần. Vui lòng đợi một lát rồi thử lại.",
-            )
-            response = make_response(body, status)
-            response.headers["Retry-After"] = str(too_fast.retry_after)
-            return response
+    page = {
+        "form": form,
+        "sent": False,
+        "mail_configured": mail.mail_configured(),
+        "contact": current_app.config["ORGANIZER_CONTACT"],
+        "minutes": RESET_MAX_AGE // 60,
+    }
+    if page["mail_configured"] and form.validate_on_submit():
+        refusal = throttles.admit_reset_request(form.identifier.data)
+        if refusal is not None:
+            return throttles.refused_page(refusal, "account/forgot_password.html", **page)
         user = service.reset_account(form.identifier.data)
         if user is not None:
             token = service.reset_token(secret_keys(), user)
             link = mail.absolute_url("account.reset_password", token=token)
             mail.send_reset_mail(user.email, user.full_name, link, RESET_MAX_AGE // 60)
-        sent = True
-    return render_template(
-        "account/forgot_password.html",
-        form=form,
-        sent=sent,
-        mail_configured=configured,
-        contact=current_app.config["ORGANIZER_CONTACT"],
-        minutes=RESET_MAX_AGE // 60,
-    )
+        page["sent"] = True
+    return render_template("account/forgot_password.html", **page)
 
 
 def private(body, status: int | None = None):

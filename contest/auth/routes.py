@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
@@ -35,15 +35,6 @@ def safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def refused(refusal: throttles.Refusal, template: str, **context):
-    """HTTP 429: the same form again, what was typed kept (never a password), saying why and
-    for how long."""
-    flash(refusal.message, "error")
-    response = make_response(render_template(template, **context), 429)
-    response.headers["Retry-After"] = str(refusal.retry_after)
-    return response
-
-
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register():
     """Registration form for participants."""
@@ -57,7 +48,7 @@ def register():
     if form.validate_on_submit():
         refusal = throttles.admit_registration(form.phone.data)
         if refusal is not None:
-            return refused(refusal, "auth/register.html", form=form)
+            return throttles.refused_page(refusal, "auth/register.html", form=form)
         values = {name: getattr(form, name).data for name in REGISTER_FIELDS}
         try:
             user = accounts.register_participant(values, form.password.data)
@@ -83,7 +74,7 @@ def login():
     if form.validate_on_submit():
         refusal = throttles.login_refusal(form.identifier.data)
         if refusal is not None:
-            return refused(refusal, "auth/login.html", form=form)
+            return throttles.refused_page(refusal, "auth/login.html", form=form)
         user = accounts.authenticate(form.identifier.data, form.password.data)
         if user is not None:
             # Staff accounts rank and award prizes: their sessions end with the browser.

@@ -8,7 +8,8 @@ needs is counted instead:
 - failed log-ins per account typed (`account_key`), whether or not the account exists, so a
   refusal tells nobody which accounts exist; the limits are tiers, so the wait grows;
 - failed log-ins per address (one password tried on many accounts);
-- registrations per address and per phone typed.
+- registrations per address and per phone typed;
+- requests for a password-reset mail per address and per account typed.
 
 A log-in is checked before its password is verified, and a refused attempt is neither
 verified nor counted: it tells a guesser nothing, and does not make the wait longer.
@@ -27,7 +28,7 @@ import math
 import time
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import Response, current_app, flash, make_response, render_template
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from limits.strategies import RateLimiter, SlidingWindowCounterRateLimiter
@@ -96,6 +97,21 @@ PHONE_REGISTRATIONS = Throttle(
     "đăng ký với số này. Vui lòng thử lại sau khoảng {wait}.",
 )
 
+# Requests for a password-reset mail: each may send one. Per address, high enough for an
+# office whose people forget together after a week; per account typed, so that nobody floods
+# one person's mailbox from many addresses.
+ADDRESS_RESET_REQUESTS = Throttle(
+    "reset-requests-address",
+    (parse("100/hour"),),
+    "Có nhiều yêu cầu đặt lại mật khẩu từ cùng một mạng. Vui lòng thử lại sau khoảng {wait}.",
+)
+ACCOUNT_RESET_REQUESTS = Throttle(
+    "reset-requests-account",
+    (parse("5/hour"),),
+    "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần. Vui lòng kiểm tra hộp thư (cả mục thư rác) "
+    "hoặc thử lại sau khoảng {wait}.",
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -130,12 +146,39 @@ def login_failed(identifier: str) -> None:
 def admit_registration(phone: str) -> Refusal | None:
     """Why this registration may not go on now, or None, in which case it is counted for the
     address and the phone. Called for a valid form, before the account is made."""
-    address, phone_key = address_key(), f"phone:{normalize_phone(phone)}"
-    found = refusal(ADDRESS_REGISTRATIONS, address) or refusal(PHONE_REGISTRATIONS, phone_key)
-    if found is None:
-        count(ADDRESS_REGISTRATIONS, address)
-        count(PHONE_REGISTRATIONS, phone_key)
-    return found
+    return admit(
+        (ADDRESS_REGISTRATIONS, address_key()),
+        (PHONE_REGISTRATIONS, f"phone:{normalize_phone(phone)}"),
+    )
+
+
+def admit_reset_request(identifier: str) -> Refusal | None:
+    """Why a reset mail may not be asked for now, or None, in which case the request is counted
+    for the address and the account typed (whether or not it exists)."""
+    return admit(
+        (ADDRESS_RESET_REQUESTS, address_key()),
+        (ACCOUNT_RESET_REQUESTS, account_key(identifier)),
+    )
+
+
+def admit(*checks: tuple[Throttle, str]) -> Refusal | None:
+    """The first refusal among `checks`; when there is none, count one event for each."""
+    for throttle, key in checks:
+        found = refusal(throttle, key)
+        if found is not None:
+            return found
+    for throttle, key in checks:
+        count(throttle, key)
+    return None
+
+
+def refused_page(found: Refusal, template: str, **context) -> Response:
+    """HTTP 429: the same form again, what was typed kept (never a password), saying why and
+    for how long."""
+    flash(found.message, "error")
+    response = make_response(render_template(template, **context), 429)
+    response.headers["Retry-After"] = str(found.retry_after)
+    return response
 
 
 def refusal(throttle: Throttle, key: str) -> Refusal | None:

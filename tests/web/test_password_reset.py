@@ -436,8 +436,19 @@ def test_forgot_requests_are_limited_per_identifier_and_per_address(app, smtp):
         refused = forgot(client, "0912 000 001")
         assert refused.status_code == 429
         assert "Bạn đã yêu cầu đặt lại mật khẩu quá nhiều lần." in refused.get_data(as_text=True)
+        assert "thử lại sau khoảng" in refused.get_data(as_text=True)
+        assert 'value="0912 000 001"' in refused.get_data(as_text=True)  # what was typed stays
         assert int(refused.headers["Retry-After"]) > 0
         assert forgot(client, "0912000002").status_code == 200  # another person: counted apart
+        # One address asking for many accounts (unknown ones too) meets the address's limit.
+        from contest.auth.throttles import ADDRESS_RESET_REQUESTS
+
+        allowed = ADDRESS_RESET_REQUESTS.limits[0].amount
+        office = limited.test_client()
+        office.environ_base.update(REMOTE_ADDR="203.0.113.20")
+        statuses = [forgot(office, f"09130{n:05d}").status_code for n in range(allowed + 1)]
+        assert statuses == [200] * allowed + [429]
+        assert "cùng một mạng" in forgot(office, "0913099999").get_data(as_text=True)
     finally:
         limiter.reset()
         with limited.app_context():
