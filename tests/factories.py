@@ -12,6 +12,8 @@ from contest.text import fold
 PASSWORD = "mat-khau-8"
 # The network grace the app is configured with by default (ATTEMPT_GRACE_SECONDS).
 GRACE = timedelta(seconds=10)
+# How long a worker draws from its copy of the question pool by default (QUESTION_POOL_SECONDS).
+POOL_SECONDS = 30
 
 
 def make_agency(code="SNV", name="Sở Nội vụ", parent=None, headcount=80) -> Agency:

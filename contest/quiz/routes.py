@@ -51,7 +51,13 @@ def start(round_id: int):
     rules, so_far = found
     try:
         attempt_id = service.begin_attempt(
-            current_user, rules, app_now(), draw_random(), so_far, grace=app_grace()
+            current_user,
+            rules,
+            app_now(),
+            draw_random(),
+            so_far,
+            grace=app_grace(),
+            pool_seconds=current_app.config["QUESTION_POOL_SECONDS"],
         )
     except service.AttemptRefused as refusal:
         flash(refusal.message, "error")

@@ -4,12 +4,12 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Integer, Row, bindparam, case, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from contest.account_loader import SessionAccount
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
 from contest.models import (
@@ -20,10 +20,16 @@ from contest.models import (
     ContestStatus,
     Question,
     Round,
-    User,
 )
 from contest.models.contest import quotas_by_topic
 from contest.services import entries, question_pool
+
+
+class Participant(Protocol):
+    """Who starts an attempt: the session's account or a `User`, as the caller has it."""
+
+    id: int
+    participant_group: str
 
 
 class AttemptRefused(Exception):
@@ -168,7 +174,7 @@ START_RULES = (
 )
 
 
-def check_may_start(user: User | SessionAccount, rules: StartRules, now: datetime) -> None:
+def check_may_start(user: Participant, rules: StartRules, now: datetime) -> None:
     if rules.contest_status != ContestStatus.OPEN:
         raise AttemptRefused("contest_closed", "Cuộc thi chưa mở hoặc đã kết thúc.")
     if rules.eligible_groups and user.participant_group not in rules.eligible_groups:
@@ -201,32 +207,37 @@ ATTEMPTS_SO_FAR = select(
 
 
 def start_attempt(
-    user: User | SessionAccount,
+    user: Participant,
     round_: Round,
     now: datetime,
     rng: random.Random,
     *,
     grace: timedelta,
+    pool_seconds: float,
 ) -> Attempt:
     """Resume the open attempt, or draw and store a new one. A reload never draws again."""
-    attempt_id = begin_attempt(user, StartRules.of(round_), now, rng, grace=grace)
+    attempt_id = begin_attempt(
+        user, StartRules.of(round_), now, rng, grace=grace, pool_seconds=pool_seconds
+    )
     return db.session.get(Attempt, attempt_id)
 
 
 def begin_attempt(
-    user: User | SessionAccount,
+    user: Participant,
     rules: StartRules,
     now: datetime,
     rng: random.Random,
     so_far: tuple[int, int | None] | None = None,
     *,
     grace: timedelta,
+    pool_seconds: float,
 ) -> int:
     """`start_attempt` for the start page: the attempt's id, without loading it back.
 
     `so_far` is `attempts_so_far` when it was read with the rules (`find_start_rules`). An open
     attempt is resumed; when its time and the network `grace` have run out, it is closed first
-    (its id still returned: the page it leads to shows the result).
+    (its id still returned: the page it leads to shows the result). A new one is drawn from the
+    worker's copy of the question pool while it is under `pool_seconds` old.
     """
     used, open_id = so_far or attempts_so_far(user.id, rules.round_id)
     if open_id is not None:
@@ -235,7 +246,7 @@ def begin_attempt(
     check_may_start(user, rules, now)
     if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
         raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
-    question_ids, questions = draw_for_round(rules, rng)
+    question_ids, questions = draw_for_round(rules, rng, pool_seconds)
     try:
         attempt_id = (
             db.session.connection()
@@ -272,14 +283,16 @@ INSERT_ATTEMPT = insert(Attempt.__table__).returning(_attempt.id)
 INSERT_ITEMS = insert(AttemptItem.__table__)
 
 
-def draw_for_round(rules: StartRules, rng: random.Random) -> tuple[list[int], dict[int, Row]]:
+def draw_for_round(
+    rules: StartRules, rng: random.Random, pool_seconds: float
+) -> tuple[list[int], dict[int, Row]]:
     """Question ids for a new attempt, and those questions' current content.
 
     Drawn from the worker's copy of the pool first; if that copy is out of date (too few
     questions, or a drawn one retired or moved since), again from a fresh one.
     """
     for fresh in (False, True):
-        copy = question_pool.pool(fresh)
+        copy = question_pool.pool(pool_seconds, fresh)
         try:
             drawn = drawing.draw_questions(
                 copy.candidates, rules.question_count, rules.quotas_by_topic, rng

@@ -10,7 +10,6 @@ counts at once on every host; a question added to the bank can be drawn within t
 import time
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import select
 
 from contest.domain.drawing import Candidate
@@ -29,11 +28,11 @@ class PoolCopy:
 _copies: dict[str, PoolCopy] = {}
 
 
-def pool(fresh: bool = False) -> PoolCopy:
-    """Active questions as drawing candidates, from this worker's copy while it is recent."""
+def pool(max_age: float, fresh: bool = False) -> PoolCopy:
+    """Active questions as drawing candidates, from this worker's copy while it is under
+    `max_age` seconds old (the app's QUESTION_POOL_SECONDS)."""
     key = str(db.engine.url)
     copy = _copies.get(key)
-    max_age = current_app.config.get("QUESTION_POOL_SECONDS", 30)
     if fresh or copy is None or time.monotonic() - copy.taken_at >= max_age:
         copy = read_pool()
         _copies[key] = copy

@@ -13,7 +13,7 @@ from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Question, Round, User
 from contest.services import attempts as service
 from contest.services.answers import save_choice
-from tests.factories import make_contest, make_questions, make_round, make_user
+from tests.factories import POOL_SECONDS, make_contest, make_questions, make_round, make_user
 
 GRACE = timedelta(seconds=10)
 
@@ -48,7 +48,9 @@ def test_database_allows_only_one_open_attempt_per_user_and_round(ctx):
 def test_start_stores_a_snapshot_with_quotas(ctx):
     round_ = make_round(question_count=12, topic_quotas={"1": 5, "2": 4})
     user = make_user()
-    attempt = service.start_attempt(user, round_, utcnow(), random.Random(4), grace=GRACE)
+    attempt = service.start_attempt(
+        user, round_, utcnow(), random.Random(4), grace=GRACE, pool_seconds=POOL_SECONDS
+    )
     drawn = (
         db.session.execute(select(AttemptItem).where(AttemptItem.attempt_id == attempt.id))
         .scalars()
@@ -64,7 +66,9 @@ def test_start_stores_a_snapshot_with_quotas(ctx):
 
 def test_editing_a_question_later_leaves_taken_attempts_as_seen(ctx):
     round_ = make_round(question_count=5, shuffle_options=False)
-    attempt = service.start_attempt(make_user(), round_, utcnow(), random.Random(1), grace=GRACE)
+    attempt = service.start_attempt(
+        make_user(), round_, utcnow(), random.Random(1), grace=GRACE, pool_seconds=POOL_SECONDS
+    )
     item = attempt.items[0]
     seen_text, seen_options = item.text, list(item.options)
     question = db.session.get(Question, item.question_id)
@@ -80,7 +84,9 @@ def test_editing_a_question_later_leaves_taken_attempts_as_seen(ctx):
 def test_deadline_is_capped_by_round_closing(ctx):
     now = utcnow()
     round_ = make_round(time_limit=3600, closes_at=now + timedelta(minutes=5))
-    attempt = service.start_attempt(make_user(), round_, now, random.Random(1), grace=GRACE)
+    attempt = service.start_attempt(
+        make_user(), round_, now, random.Random(1), grace=GRACE, pool_seconds=POOL_SECONDS
+    )
     assert attempt.deadline == round_.closes_at
 
 
@@ -93,6 +99,7 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
         now - timedelta(minutes=30),
         random.Random(1),
         grace=GRACE,
+        pool_seconds=POOL_SECONDS,
     )
     in_grace = service.start_attempt(
         make_user(phone="0912000002"),
@@ -100,9 +107,15 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
         now - timedelta(seconds=605),
         random.Random(2),
         grace=GRACE,
+        pool_seconds=POOL_SECONDS,
     )
     fresh = service.start_attempt(
-        make_user(phone="0912000003"), round_, now, random.Random(3), grace=GRACE
+        make_user(phone="0912000003"),
+        round_,
+        now,
+        random.Random(3),
+        grace=GRACE,
+        pool_seconds=POOL_SECONDS,
     )
     item = early.items[0]
     save_choice(
@@ -128,7 +141,12 @@ def test_close_expired_closes_only_attempts_past_deadline_and_grace(ctx):
 
 def test_finalize_counts_once_when_two_requests_race(ctx):
     attempt = service.start_attempt(
-        make_user(), make_round(), utcnow(), random.Random(1), grace=GRACE
+        make_user(),
+        make_round(),
+        utcnow(),
+        random.Random(1),
+        grace=GRACE,
+        pool_seconds=POOL_SECONDS,
     )
     assert service.finalize(attempt, utcnow(), "submitted") is True
     assert service.finalize(attempt, utcnow(), "submitted") is False
@@ -137,7 +155,9 @@ def test_finalize_counts_once_when_two_requests_race(ctx):
 def test_bank_too_small_is_a_clear_refusal(ctx):
     round_ = make_round(question_count=41)
     with pytest.raises(service.AttemptRefused) as refusal:
-        service.start_attempt(make_user(), round_, utcnow(), random.Random(1), grace=GRACE)
+        service.start_attempt(
+            make_user(), round_, utcnow(), random.Random(1), grace=GRACE, pool_seconds=POOL_SECONDS
+        )
     assert refusal.value.code == "bank_too_small"
 
 
@@ -147,7 +167,12 @@ def test_ineligible_group_cannot_start(ctx):
     round_ = make_round(make_contest(eligible_groups=["can_bo"]))
     with pytest.raises(service.AttemptRefused) as refusal:
         service.start_attempt(
-            make_user(group="nhan_dan"), round_, utcnow(), random.Random(1), grace=GRACE
+            make_user(group="nhan_dan"),
+            round_,
+            utcnow(),
+            random.Random(1),
+            grace=GRACE,
+            pool_seconds=POOL_SECONDS,
         )
     assert refusal.value.code == "not_eligible"
 
@@ -155,7 +180,12 @@ def test_ineligible_group_cannot_start(ctx):
 def test_close_expired_command(ctx):
     round_ = make_round(time_limit=60)
     service.start_attempt(
-        make_user(), round_, utcnow() - timedelta(minutes=5), random.Random(1), grace=GRACE
+        make_user(),
+        round_,
+        utcnow() - timedelta(minutes=5),
+        random.Random(1),
+        grace=GRACE,
+        pool_seconds=POOL_SECONDS,
     )
     result = ctx.test_cli_runner().invoke(args=["attempts", "close-expired"])
     assert result.exit_code == 0
@@ -167,8 +197,8 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
     both_drawn = threading.Barrier(2, timeout=30)
     draw = service.draw_for_round
 
-    def draw_then_wait(rules, rng):
-        drawn = draw(rules, rng)
+    def draw_then_wait(rules, rng, pool_seconds):
+        drawn = draw(rules, rng, pool_seconds)
         both_drawn.wait()  # both have seen no open attempt and drawn: now both insert
         return drawn
 
@@ -180,7 +210,12 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
             user, round_ = db.session.get(User, user_id), db.session.get(Round, round_id)
             started.append(
                 service.begin_attempt(
-                    user, service.StartRules.of(round_), utcnow(), random.Random(seed), grace=GRACE
+                    user,
+                    service.StartRules.of(round_),
+                    utcnow(),
+                    random.Random(seed),
+                    grace=GRACE,
+                    pool_seconds=POOL_SECONDS,
                 )
             )
 
@@ -214,7 +249,9 @@ def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
     assert rules.time_limit == timedelta(seconds=600) and rules.attempts_allowed is None
     assert service.find_start_rules(round_.id + 100, user.id) is None
     # The participant's attempts so far come with the rules, as attempts_so_far reads them.
-    first = service.start_attempt(user, plain, utcnow(), random.Random(1), grace=GRACE)
+    first = service.start_attempt(
+        user, plain, utcnow(), random.Random(1), grace=GRACE, pool_seconds=POOL_SECONDS
+    )
     assert service.find_start_rules(plain.id, user.id)[1] == (1, first.id)
     service.submit_attempt(first, utcnow(), GRACE)
     assert service.find_start_rules(plain.id, user.id)[1] == (1, None)

@@ -20,7 +20,7 @@ from contest.services import bank_uploads
 from contest.services.answers import save_choice
 from contest.services.bank import question_from_parsed
 from question_bank import ParsedQuestion
-from tests.factories import csrf_token, login, make_questions, make_round, make_user
+from tests.factories import POOL_SECONDS, csrf_token, login, make_questions, make_round, make_user
 
 BANK = "/to-chuc/ngan-hang"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -402,7 +402,7 @@ def take_attempts(app, target_text: str, right: int, wrong: int, still_open: int
         for number in range(right + wrong + still_open):
             user = make_user(phone=f"09130000{number:02d}")
             attempt = attempt_service.start_attempt(
-                user, round_, now, random.Random(number), grace=GRACE
+                user, round_, now, random.Random(number), grace=GRACE, pool_seconds=POOL_SECONDS
             )
             item = next(i for i in attempt.items if i.text == target_text)
             if number < right + wrong:
@@ -592,7 +592,12 @@ def test_retired_questions_are_never_drawn_and_can_be_restored(app, client):
         for number in range(3):
             user = make_user(phone=f"09140000{number:02d}")
             attempt = attempt_service.start_attempt(
-                user, round_, utcnow(), random.Random(number), grace=GRACE
+                user,
+                round_,
+                utcnow(),
+                random.Random(number),
+                grace=GRACE,
+                pool_seconds=POOL_SECONDS,
             )
             drawn = {item.question_id for item in attempt.items}
             assert drawn == set(ids) - {retired}

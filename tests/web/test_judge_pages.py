@@ -13,6 +13,7 @@ from contest.services import attempts as attempt_service
 from contest.services.answers import save_choice
 from tests.factories import (
     GRACE,
+    POOL_SECONDS,
     csrf_token,
     login,
     make_agency,
@@ -91,7 +92,7 @@ def test_question_statistics(app):
         user = make_user(phone="0912000001")
         make_user(phone="0900000001", role="judge")
         attempt = attempt_service.start_attempt(
-            user, round_, utcnow(), random.Random(2), grace=GRACE
+            user, round_, utcnow(), random.Random(2), grace=GRACE, pool_seconds=POOL_SECONDS
         )
         item = attempt.items[0]
         save_choice(

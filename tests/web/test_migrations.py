@@ -10,13 +10,20 @@ from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Attempt
 from contest.services import attempts as service
-from tests.factories import GRACE, make_questions, make_round, make_user
+from tests.factories import GRACE, POOL_SECONDS, make_questions, make_round, make_user
 
 
 def test_down_and_up_again_with_data(app):
     with app.app_context():
         make_questions(12)
-        service.start_attempt(make_user(), make_round(), utcnow(), random.Random(1), grace=GRACE)
+        service.start_attempt(
+            make_user(),
+            make_round(),
+            utcnow(),
+            random.Random(1),
+            grace=GRACE,
+            pool_seconds=POOL_SECONDS,
+        )
         # As in production, migrations run with no transaction of the app's still open (on
         # PostgreSQL, DROP TABLE would wait for this session's read locks).
         db.session.remove()

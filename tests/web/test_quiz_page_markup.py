@@ -46,14 +46,14 @@ def test_the_page_reads_saved_choices_and_the_count_of_right_answers_from_the_da
     from contest.models import AttemptItem
     from contest.services import attempts
     from contest.services.quiz_page import shown_questions
-    from tests.factories import GRACE, make_questions, make_round, make_user
+    from tests.factories import GRACE, POOL_SECONDS, make_questions, make_round, make_user
 
     with app.app_context():
         make_questions(30)
         round_ = make_round(question_count=3)
         user = make_user()
         attempt = attempts.start_attempt(
-            user, round_, round_.opens_at, random.Random(1), grace=GRACE
+            user, round_, round_.opens_at, random.Random(1), grace=GRACE, pool_seconds=POOL_SECONDS
         )
         items = {item.position: item for item in attempt.items}
         items[1].chosen, items[1].correct = [2], [0, 2]
