@@ -9,6 +9,7 @@ from contest.admin.forms import ContestSettingsForm, RoundForm
 from contest.extensions import db
 from contest.guards import require_role
 from contest.models import Agency, Contest, Question, Round
+from contest.services import contests
 from contest.services import rounds as round_service
 from contest.services.contests import current_contest
 from contest.services.participation import round_participation
@@ -144,8 +145,8 @@ def contest_settings(contest_id: int):
     form = ContestSettingsForm()
     if not form.validate_on_submit():
         abort(400)
-    contest.several_prizes_per_person = form.several_prizes_per_person.data
-    contest.collective_measure = form.collective_measure.data
-    db.session.commit()
+    contests.save_prize_settings(
+        contest.id, form.several_prizes_per_person.data, form.collective_measure.data
+    )
     flash("Đã lưu cách xét giải của cuộc thi.", "success")
     return redirect(url_for("admin.dashboard"))

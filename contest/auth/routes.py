@@ -1,7 +1,5 @@
 """Register, log in, log out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
@@ -9,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from contest.auth import sessions, throttles
 from contest.auth.forms import LoginForm, RegistrationForm
 from contest.services import accounts
+from contest.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -23,16 +22,6 @@ REGISTER_FIELDS = (
     "participant_group",
     "agency_id",
 )
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect to another host."""
-    # Browsers read "/\\host" like "//host", so a backslash anywhere disqualifies the target.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("main.home")
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])

@@ -6,7 +6,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from contest.auth.routes import safe_next
 from contest.bank.forms import FilterForm, QuestionForm, UploadForm
 from contest.domain.clock import to_vietnam
 from contest.extensions import db
@@ -16,6 +15,7 @@ from contest.services import bank_admin, bank_uploads
 from contest.services.bank_import import export_bank
 from contest.templating import thousands
 from contest.timekeeping import app_now
+from contest.web.redirects import safe_next
 from question_bank import write_template_workbook
 from question_bank.answers import DIFFICULTY_NAMES
 

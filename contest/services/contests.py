@@ -1,4 +1,4 @@
-"""Finding the contest and rounds a page shows."""
+"""Finding the contest and rounds a page shows; the contest-wide prize settings."""
 
 from sqlalchemy import select
 
@@ -24,3 +24,14 @@ def current_contest() -> Contest | None:
 
 def windows(rounds: list[Round]) -> list[Window]:
     return [Window(r.id, r.number, r.opens_at, r.closes_at) for r in rounds]
+
+
+def save_prize_settings(
+    contest_id: int, several_prizes_per_person: bool, collective_measure
+) -> None:
+    """How the whole contest awards prizes: one prize per person or several, and what the
+    collective prize measures. Commits."""
+    contest = db.session.get(Contest, contest_id)
+    contest.several_prizes_per_person = several_prizes_per_person
+    contest.collective_measure = collective_measure
+    db.session.commit()

@@ -15,8 +15,6 @@ from contest.domain.ranking import NO_PREDICTION, actual_value, describe_chain
 from contest.extensions import db
 from contest.models import (
     Agency,
-    Attempt,
-    AttemptStatus,
     ResultPublication,
     Round,
     RoundEntry,
@@ -329,14 +327,6 @@ def batches(rows: Iterable[dict], size: int) -> Iterator[list[dict]]:
 
 def chain_description(round_: Round) -> list[str]:
     return describe_chain(round_.ranking_chain)
-
-
-def open_attempt_count(round_: Round) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.round_id == round_.id, Attempt.status == AttemptStatus.OPEN)
-    ).scalar_one()
 
 
 def published_winners(publication: ResultPublication) -> list[dict]:

@@ -4,6 +4,8 @@ import threading
 import time
 from datetime import timedelta
 
+from sqlalchemy import event, text
+
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
 from contest.services import answers
@@ -12,6 +14,58 @@ from tests.factories import csrf_token, login
 from tests.web.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
 
 GRACE = timedelta(seconds=10)
+
+
+class BlockedStatement:
+    """Follows the statement another thread sends (the first whose SQL starts with `start`):
+    `wait_until_blocked` returns once it waits on a lock, and `returned_at` says when it came
+    back. A race test commits only then, so it cannot pass without the race it is about."""
+
+    def __init__(self, app, start: str):
+        self.app, self.start = app, start
+        self.sent = threading.Event()
+        self.returned_at: float | None = None
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        event.listen(self.engine, "after_cursor_execute", self._after)
+
+    def _ours(self, statement: str) -> bool:
+        return (
+            threading.current_thread() is not threading.main_thread()
+            and statement.lstrip().upper().startswith(self.start)
+        )
+
+    def _before(self, _conn, _cursor, statement, *_args):
+        if self._ours(statement):
+            self.sent.set()
+
+    def _after(self, _conn, _cursor, statement, *_args):
+        if self._ours(statement) and self.returned_at is None:
+            self.returned_at = time.monotonic()
+
+    def wait_until_blocked(self) -> float:
+        """Wait for the statement to be sent and, on PostgreSQL, for its backend to wait on a
+        lock (SQLite shows no such state: there the statement has been sent, and
+        `returned_at` later than the commit shows it was held). Returns the moment."""
+        assert self.sent.wait(timeout=30), "the other thread never sent its statement"
+        if self.app.config["BACKEND"] == "postgresql":
+            with self.engine.connect() as watcher:
+                for _ in range(3000):
+                    waiting = watcher.execute(
+                        text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    ).scalar_one()
+                    if waiting:
+                        break
+                    watcher.rollback()
+                    time.sleep(0.01)
+                else:
+                    raise AssertionError("the statement never waited on a lock")
+        return time.monotonic()
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._before)
+        event.remove(self.engine, "after_cursor_execute", self._after)
 
 
 def started(app, client):
@@ -90,12 +144,18 @@ def test_a_save_running_when_the_attempt_is_handed_in_is_counted(app, client):
             outcome["won"] = finalize(handed_in, now, AttemptStatus.SUBMITTED)
             outcome["correct"] = handed_in.correct_count
 
+    claim = BlockedStatement(app, "UPDATE ATTEMPT ")
     handing_in = threading.Thread(target=hand_in)
     handing_in.start()
-    time.sleep(0.5)  # let the hand-in reach the lock the save holds
-    saving_tx.commit()
-    saving.close()
-    handing_in.join(timeout=30)
+    try:
+        claim.wait_until_blocked()  # the hand-in waits for the lock the save holds
+        committed_at = time.monotonic()
+        saving_tx.commit()
+        saving.close()
+        handing_in.join(timeout=30)
+    finally:
+        claim.close()
+    assert claim.returned_at is not None and claim.returned_at > committed_at
     assert outcome == {"won": True, "correct": 1}
 
 
@@ -142,12 +202,18 @@ def test_a_save_arriving_while_the_hand_in_runs_is_refused_not_lost_silently(app
             except answers.AttemptRefused as refusal:
                 outcome["refused"] = refusal.code
 
+    held = BlockedStatement(app, "UPDATE ATTEMPT_ITEM")
     saving = threading.Thread(target=save_in_time)
     saving.start()
-    time.sleep(0.5)  # let the save reach the lock the hand-in holds
-    hand_in_tx.commit()
-    handing_in.close()
-    saving.join(timeout=30)
+    try:
+        held.wait_until_blocked()  # the save waits for the lock the hand-in holds
+        committed_at = time.monotonic()
+        hand_in_tx.commit()
+        handing_in.close()
+        saving.join(timeout=30)
+    finally:
+        held.close()
+    assert held.returned_at is not None and held.returned_at > committed_at
     assert outcome == {"refused": "attempt_closed"}
     assert items(app, attempt_id)[0].chosen is None
 

@@ -12,7 +12,6 @@ from contest.services import question_pool
 from contest.services.bank import text_key
 from tests.factories import GRACE, make_questions, make_round, make_user
 
-
 # The worker's copy never expires during a test.
 POOL_SECONDS = 3600
 
