@@ -8,7 +8,7 @@ ways) in a temp dir, then times (best of --repeat):
 
   floor    openpyxl.load_workbook(read_only=True, data_only=True) + iter_rows(values_only=True)
   parse    question_bank.read_question_file
-  dry run  contest.services.bank_import.import_bank(..., dry_run=True)  (fresh migrated SQLite)
+  dry run  contest.bank.spreadsheets.import_bank(..., dry_run=True)  (fresh migrated SQLite)
   import   import_bank(..., dry_run=False), each run on its own fresh copy of the database
 
 then the peak Python memory of each (tracemalloc, one extra run each, not timed).
@@ -252,9 +252,9 @@ def main() -> None:
     args = parser.parse_args()
     budget = common.Budget(args.max_seconds, "import_bank")
 
+    from contest.bank.spreadsheets import import_bank
     from contest.extensions import db
     from contest.models import Question
-    from contest.services.bank_import import import_bank
 
     print(f"# bench/import_bank.py — {common.machine_line()}")
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

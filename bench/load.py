@@ -391,10 +391,10 @@ def prepare_database(
     from sqlalchemy import insert, text
     from werkzeug.security import generate_password_hash
 
+    from contest.bank.service import text_key
     from contest.domain.clock import utcnow
     from contest.extensions import db
     from contest.models import Agency, Contest, Question, Round, Topic, User
-    from contest.services.bank import text_key
     from contest.text import fold
 
     app = common.make_app(database.url, workdir)

@@ -12,13 +12,13 @@ participants, durations of 1–20 minutes, submissions over a week. Then it time
 own services (inside an app context):
 
   live pages  top-100 and district pages before the freeze, median of 3
-  freeze      contest.services.results.freeze_actual (batches of 10,000 entries)
+  freeze      contest.results.service.freeze_actual (batches of 10,000 entries)
   top-100     ranking_page(Scope(round), 0, 100), median of 5 (goal < 300 ms)
   deep page   ranking_page(Scope(round), N/2, 100), median of 3
   own rank    participant_rank(round, user) for a mid-table participant (the result page)
   district    ranking_page of one district and its communes (agency filter), median of 3
-  agencies    contest.services.round_stats.agency_table, median of 3
-  export      contest.exports.round_exports.export_round(round, "ranking", out, for_judges=True)
+  agencies    contest.results.round_stats.agency_table, median of 3
+  export      contest.results.exports.round_exports.export_round(round, "ranking", out, for_judges=True)
               in a child process (its peak RSS), beside the floor: openpyxl alone writing
               N rows in write-only mode, also in a child process (goal ≤ 1.5× floor, < 300 MB)
 
@@ -456,7 +456,7 @@ def rss_mb() -> float:
 
 
 def top_query_plan(round_) -> list[str]:
-    from contest.services.ranking import Scope, ranking_select
+    from contest.results.ranking import Scope, ranking_select
 
     return query_plan(ranking_select(Scope(round_)).offset(0).limit(100))
 
@@ -467,7 +467,7 @@ def rank_query_plans(round_, user_id: int) -> list[str]:
 
     from contest.extensions import db
     from contest.models import RoundEntry
-    from contest.services.ranking import Scope, entry_key, rank_query
+    from contest.results.ranking import Scope, entry_key, rank_query
 
     entry = db.session.execute(select(RoundEntry).where(RoundEntry.user_id == user_id)).scalar_one()
     lines = []
@@ -496,9 +496,9 @@ def time_services(database_url: str, workdir: Path, round_id: int, entries: int,
     from contest.domain.clock import utcnow
     from contest.extensions import db
     from contest.models import Round, RoundEntry
-    from contest.services.ranking import Scope, participant_rank, ranking_page
-    from contest.services.results import freeze_actual
-    from contest.services.round_stats import agency_table, descendant_ids
+    from contest.results.ranking import Scope, participant_rank, ranking_page
+    from contest.results.round_stats import agency_table, descendant_ids
+    from contest.results.service import freeze_actual
 
     figures: dict = {}
     app = common.make_app(database_url, workdir)
@@ -591,7 +591,7 @@ def child_export(database_url: str, workdir: str, round_id: int, out: str) -> di
     with app.app_context():
         round_ = db.session.get(Round, round_id)
         try:
-            from contest.exports.round_exports import export_round
+            from contest.results.exports.round_exports import export_round
         except ImportError:
             export_round = None
         base = rss_mb()
@@ -619,7 +619,7 @@ def child_export(database_url: str, workdir: str, round_id: int, out: str) -> di
 def fallback_export(round_, out: str) -> int:
     from openpyxl import Workbook
 
-    from contest.services.ranking import Scope, iter_ranking
+    from contest.results.ranking import Scope, iter_ranking
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Xếp hạng")
@@ -713,7 +713,7 @@ def run_child(args: list[str], timeout: float) -> dict:
 
 def export_column_count() -> int:
     try:
-        from contest.exports.ranking_sheets import ranking_fields
+        from contest.results.exports.ranking_sheets import ranking_fields
     except ImportError:
         return 12
     return len(ranking_fields(True))

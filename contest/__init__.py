@@ -61,7 +61,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from contest import sqlite_tuning
-    from contest.session_cookie import SessionCookie
+    from contest.web.session_cookie import SessionCookie
 
     app.session_interface = SessionCookie()
     db.init_app(app)
@@ -75,7 +75,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "info"
 
-    from contest.account_loader import load_user
+    from contest.web.account_loader import load_user
 
     login_manager.user_loader(load_user)
 
@@ -83,13 +83,13 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from contest.account.history import bp as account_history_bp
     from contest.account.routes import bp as account_bp
-    from contest.admin.routes import bp as admin_bp
     from contest.agencies.routes import bp as agencies_bp
+    from contest.attempts.routes import bp as quiz_bp
     from contest.auth.routes import bp as auth_bp
     from contest.bank.routes import bp as bank_bp
-    from contest.judge.routes import bp as judge_bp
     from contest.main.routes import bp as main_bp
-    from contest.quiz.routes import bp as quiz_bp
+    from contest.results.routes import bp as judge_bp
+    from contest.setup.routes import bp as admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -103,13 +103,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from contest.errors import register
+    from contest.web.errors import register
 
     register(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from contest.templating import register
+    from contest.web.templating import register
 
     register(app)
 

@@ -11,7 +11,7 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from contest.session_user import session_user_id
+from contest.web.session_user import session_user_id
 
 # Named constraints, so that Alembic migrations can refer to (and drop) them on every engine.
 NAMING_CONVENTION = {
@@ -32,7 +32,7 @@ class RouteLimiter(Limiter):
 
     Flask-Limiter also checks application-wide, default and blueprint limits before every
     request. This app declares none: log-in and registration count their own failures and
-    sends (contest/auth/throttles.py), the answer save its own refusals (contest/rate_limits.py),
+    sends (contest/auth/throttles.py), the answer save its own refusals (contest/web/rate_limits.py),
     both through this limiter's storage. That check, with nothing to find, cost about 4% of
     every request's CPU (docs/sizing.md). A limit put on a route later is still checked by its
     `@limiter.limit` decorator, which calls this method with `in_middleware=False`.

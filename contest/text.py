@@ -33,3 +33,8 @@ def normalize_phone(value: str | None) -> str:
 PHONE_PATTERN = re.compile(r"^0\d{9}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NATIONAL_ID_PATTERN = re.compile(r"^\d{12}$")
+
+
+def thousands(value: int | None) -> str:
+    """Vietnamese digit grouping: 240.000 (pages and spreadsheets alike)."""
+    return "" if value is None else f"{value:,}".replace(",", ".")

@@ -3,10 +3,10 @@
 import re
 from datetime import datetime, timedelta
 
+from contest.bank.service import text_key
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Contest, Question, Round, Topic, User
-from contest.services.bank import text_key
 from contest.text import fold
 
 PASSWORD = "mat-khau-8"
@@ -118,7 +118,7 @@ def shift(moment: datetime, **delta) -> datetime:
 def make_entry(round_, user, correct, prediction=None, seconds=300, minute=0, total=20, number=1):
     """A finished attempt folded into the participant's entry, as closing an attempt does."""
     from contest.models import Attempt
-    from contest.services.entries import record_entry
+    from contest.results.entries import record_entry
 
     started = round_.opens_at + timedelta(hours=1, minutes=minute)
     attempt = Attempt(

@@ -2,9 +2,10 @@
 
 - `contest/domain/` imports nothing but the standard library and itself;
 - `question_bank/` imports no Flask and nothing of `contest`;
-- services (`contest/services/*.py` and every feature's `service.py`) import no Flask,
-  flask-login or Flask-WTF, and no flask-sqlalchemy web helper: the clock, the grace and other
-  settings come in as arguments;
+- services (every module of a feature package that is not its web side: `routes.py`,
+  `forms.py` and the few modules listed in WEB_SIDE) import no Flask, flask-login, Flask-WTF or
+  WTForms, and no flask-sqlalchemy web helper: the clock, the grace and other settings come in
+  as arguments;
 - a blueprint's module (one that makes a `Blueprint`) is imported by the app factory only, so
   no blueprint reaches into another's views;
 - views do not commit: services own transactions.
@@ -31,7 +32,7 @@ WEB_LIBRARIES = (
 KNOWN_SERVICE_EXCEPTIONS = {
     # The bank page's pagination (page links, iter_pages) is flask-sqlalchemy's; to be replaced
     # by a plain page of rows when the bank moves into its feature package (issue 12).
-    "contest/services/bank_admin.py": "flask_sqlalchemy.pagination",
+    "contest/bank/admin.py": "flask_sqlalchemy.pagination",
 }
 
 
@@ -77,12 +78,28 @@ def makes_blueprint(path: Path) -> bool:
     )
 
 
+# Packages that are not features, and a feature's modules that belong to the web side: they
+# read the request or the app's configuration on purpose.
+NOT_FEATURES = ("domain", "models", "web", "cli", "migrations", "static")
+WEB_SIDE = {
+    "contest/auth/throttles.py",  # limits keyed by the request's address
+    "contest/auth/cookies.py",  # Secure cookies by the request's scheme
+    "contest/account/mail.py",  # the mail extension and the site's address
+}
+
+
 def service_modules() -> list[Path]:
-    return [
-        path
-        for path in modules("contest")
-        if path.parent.name == "services" or path.name == "service.py"
-    ]
+    """Every module of a feature package but its views, forms and WEB_SIDE modules."""
+    found = []
+    for path in modules("contest"):
+        parts = path.relative_to(ROOT / "contest").parts
+        if len(parts) < 2 or parts[0] in NOT_FEATURES:
+            continue
+        if path.name in ("routes.py", "forms.py", "__init__.py") or makes_blueprint(path):
+            continue
+        if str(path.relative_to(ROOT)) not in WEB_SIDE:
+            found.append(path)
+    return found
 
 
 def test_every_rule_sees_modules():
@@ -118,7 +135,9 @@ def test_services_import_no_web_layer(path):
         if top(name) in WEB_LIBRARIES
         or any(name.startswith(library + ".") for library in WEB_LIBRARIES if "." in library)
         or name.startswith("flask_sqlalchemy.pagination")
-        or name in ("contest.account_loader", "contest.session_user", "contest.timekeeping")
+        # The web layer (the session's account, the app's clock and grace, templating, ...).
+        or name == "contest.web"
+        or name.startswith("contest.web.")
     }
     relative = str(path.relative_to(ROOT))
     known = KNOWN_SERVICE_EXCEPTIONS.get(relative)

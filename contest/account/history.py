@@ -3,7 +3,7 @@
 from flask import Blueprint, render_template, request
 
 from contest.account import service
-from contest.guards import require_role
+from contest.web.guards import require_role
 
 bp = Blueprint("account_history", __name__)
 require_role(bp, lambda user: user.is_judge)

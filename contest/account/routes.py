@@ -27,10 +27,9 @@ from contest.account.forms import (
     ResetPasswordForm,
 )
 from contest.account.tokens import RESET_MAX_AGE
-from contest.auth import throttles
+from contest.auth import accounts, throttles
 from contest.extensions import db
 from contest.models import User
-from contest.services import accounts
 
 bp = Blueprint("account", __name__)
 bp.record_once(lambda state: mail.init_app(state.app))

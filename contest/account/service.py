@@ -12,12 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from contest.account import tokens
+from contest.auth.accounts import check_unique, clean_profile, find_by_identifier
 from contest.auth.sessions import end_sessions
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Attempt, AttemptStatus, ProfileChange, RoundEntry, User
 from contest.models.user import GENDER_LABELS, GROUP_LABELS
-from contest.services.accounts import check_unique, clean_profile, find_by_identifier
 from contest.text import nfc, normalize_phone
 
 # The profile fields a person corrects themself, with the names the history shows.

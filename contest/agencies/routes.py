@@ -10,9 +10,9 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SubmitField
 
-from contest.guards import require_role
-from contest.services.agency_import import agency_tree, import_agencies
-from contest.services.bank_uploads import clean_filename, issue_rows
+from contest.agencies.service import agency_tree, import_agencies
+from contest.bank.uploads import clean_filename, issue_rows
+from contest.web.guards import require_role
 
 bp = Blueprint("agencies", __name__)
 require_role(bp, lambda user: user.is_organizer)
@@ -31,7 +31,7 @@ class AgencyUploadForm(FlaskForm):
 @bp.route("/")
 def index():
     """Every agency, indented under its parent, with its kind and headcount."""
-    return render_template("admin/agencies/index.html", rows=agency_tree())
+    return render_template("agencies/index.html", rows=agency_tree())
 
 
 @bp.route("/nhap", methods=["GET", "POST"])
@@ -54,7 +54,7 @@ def upload():
         if report.ok:
             form.check_only.data = False  # the file is fine: uploading it again saves it
     return render_template(
-        "admin/agencies/upload.html",
+        "agencies/upload.html",
         form=form,
         report=report,
         issues=issue_rows(report.result) if report else [],

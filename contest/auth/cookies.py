@@ -4,7 +4,7 @@ Flask and flask-login take `Secure` from a fixed setting. Behind a proxy that te
 (its X-Forwarded-Proto trusted through TRUSTED_PROXY_HOPS), the request itself says whether it
 came over HTTPS, so every cookie the response sets is marked Secure then; SECURE_COOKIES marks
 them always. The session cookie, which Flask writes after these hooks, is marked by its own
-interface (contest/session_cookie.py) by the same rule.
+interface (contest/web/session_cookie.py) by the same rule.
 """
 
 from flask import Flask, Response, request

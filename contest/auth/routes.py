@@ -4,9 +4,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from wtforms.fields.choices import SelectChoice
 
-from contest.auth import sessions, throttles
+from contest.auth import accounts, sessions, throttles
 from contest.auth.forms import LoginForm, RegistrationForm
-from contest.services import accounts
 from contest.web.redirects import safe_next
 
 bp = Blueprint("auth", __name__)

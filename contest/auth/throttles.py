@@ -15,7 +15,7 @@ A log-in is checked before its password is verified, and a refused attempt is ne
 verified nor counted: it tells a guesser nothing, and does not make the wait longer.
 
 Counted with the `limits` strategy Flask-Limiter built from RATELIMIT_STORAGE_URI and
-RATELIMIT_STRATEGY, as contest/rate_limits.py counts the answer save, so Redis shares the
+RATELIMIT_STRATEGY, as contest/web/rate_limits.py counts the answer save, so Redis shares the
 counts between every worker and host. If the storage fails, the person is let through and the
 failure logged. Attempts of one guesser arriving in the same instant are each checked before
 any is counted, so a burst can pass a limit by about the number of requests served at once;

@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from contest.services.bank_admin import UNCLASSIFIED, BankFilters, QuestionEdit
+from contest.bank.admin import UNCLASSIFIED, BankFilters, QuestionEdit
 from contest.text import nfc
 from question_bank.answers import DIFFICULTY_NAMES, split_letters
 from question_bank.models import DEFAULT_LIMITS, LETTERS, MIN_OPTIONS

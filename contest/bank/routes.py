@@ -6,16 +6,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from contest.bank import admin as bank_admin
+from contest.bank import uploads as bank_uploads
 from contest.bank.forms import FilterForm, QuestionForm, UploadForm
+from contest.bank.spreadsheets import export_bank
 from contest.domain.clock import to_vietnam
 from contest.extensions import db
-from contest.guards import require_role
 from contest.models import BankUpload, Question
-from contest.services import bank_admin, bank_uploads
-from contest.services.bank_import import export_bank
-from contest.templating import thousands
-from contest.timekeeping import app_now
+from contest.text import thousands
+from contest.web.guards import require_role
 from contest.web.redirects import safe_next
+from contest.web.timekeeping import app_now
 from question_bank import write_template_workbook
 from question_bank.answers import DIFFICULTY_NAMES
 
@@ -53,7 +54,7 @@ def index():
     form.topic.choices = topic_select(bank_admin.topic_choices(), "Tất cả chủ đề")
     page = bank_admin.search_bank(form.filters(), request.args.get("page", 1, type=int))
     return render_template(
-        "admin/bank/index.html",
+        "bank/index.html",
         form=form,
         page=page,
         args=form.query_args(),
@@ -73,7 +74,7 @@ def upload():
             form.file.errors.extend(refusal.messages)
         else:
             return redirect(url_for("bank.upload_result", upload_id=stored.id))
-    return render_template("admin/bank/upload.html", form=form)
+    return render_template("bank/upload.html", form=form)
 
 
 @bp.route("/nhap/<int:upload_id>")
@@ -82,7 +83,7 @@ def upload_result(upload_id: int):
     upload = db.get_or_404(BankUpload, upload_id)
     report = None if upload.imported_at else bank_uploads.preview(upload)
     return render_template(
-        "admin/bank/upload_result.html",
+        "bank/upload_result.html",
         upload=upload,
         report=report,
         issues=bank_uploads.issue_rows(report.result) if report else [],
@@ -161,7 +162,7 @@ def edit(question_id: int):
             return redirect(back_to(form.next.data))
     stats = bank_admin.question_stats([question.id]).get(question.id, bank_admin.QuestionStats())
     return render_template(
-        "admin/bank/edit.html",
+        "bank/edit.html",
         form=form,
         question=question,
         stats=stats,

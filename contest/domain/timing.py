@@ -1,7 +1,7 @@
 """Deadlines, grace and duration of an attempt. The server's clock is the only clock.
 
 The grace is always the caller's: the app's setting (`ATTEMPT_GRACE_SECONDS`, given by
-`contest.timekeeping.app_grace`), never a default here that a caller could forget to override.
+`contest.web.timekeeping.app_grace`), never a default here that a caller could forget to override.
 """
 
 from datetime import datetime, timedelta

@@ -9,9 +9,9 @@ from contest.domain.ranking import describe_chain
 from contest.domain.schedule import next_event, round_state
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
-from contest.services import results
-from contest.services.contests import current_contest, windows
-from contest.timekeeping import app_now
+from contest.results import service as results
+from contest.setup.contests import current_contest, windows
+from contest.web.timekeeping import app_now
 
 bp = Blueprint("main", __name__)
 

@@ -86,7 +86,7 @@ class AttemptItem(db.Model):
     chosen: Mapped[list[int] | None] = mapped_column(JSON)
     answered_at: Mapped[datetime | None]
     # Saves accepted for this question, counted by the save's own UPDATE: the cap on them
-    # (services/answers.py) is the answer save's rate limit, shared by every worker and host.
+    # (contest/attempts/answers.py) is the answer save's rate limit, shared by every worker and host.
     saves: Mapped[int] = mapped_column(default=0, server_default="0")
     # Set when the attempt closes, so that per-question statistics are one GROUP BY.
     is_correct: Mapped[bool | None]

@@ -10,9 +10,9 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from contest.auth.accounts import DuplicateAccount, check_unique, find_by_identifier
 from contest.extensions import db
 from contest.models import ParticipantGroup, Role, User
-from contest.services.accounts import DuplicateAccount, check_unique, find_by_identifier
 from contest.text import EMAIL_PATTERN, PHONE_PATTERN, nfc, normalize_phone
 
 STAFF_ROLES = (Role.ORGANIZER, Role.JUDGE)

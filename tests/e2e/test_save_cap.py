@@ -4,9 +4,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
+from contest.attempts.answers import MAX_SAVES_PER_QUESTION
 from contest.extensions import db
 from contest.models import AttemptItem
-from contest.services.answers import MAX_SAVES_PER_QUESTION
 from tests.e2e import support
 
 pytestmark = pytest.mark.e2e

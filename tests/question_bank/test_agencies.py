@@ -265,7 +265,7 @@ def test_ods_files():
 
 
 def test_the_demo_file_reads_cleanly():
-    path = Path(__file__).resolve().parents[2] / "contest" / "demo_data" / "co_quan_don_vi.xlsx"
+    path = Path(__file__).resolve().parents[2] / "contest" / "demo" / "data" / "co_quan_don_vi.xlsx"
     result = read_agency_file(path.read_bytes(), path.name)
     assert result.ok and len(result.agencies) >= 30
 

@@ -6,9 +6,9 @@ import json
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from contest.agencies.service import agency_tree, import_agencies
 from contest.extensions import db
 from contest.models import Agency
-from contest.services.agency_import import agency_tree, import_agencies
 from tests.factories import csrf_token, login, make_agency, make_user
 
 PAGE = "/to-chuc/co-quan"

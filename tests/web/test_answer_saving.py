@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from sqlalchemy import event, text
 
+from contest.attempts import answers
+from contest.attempts.service import finalize
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
-from contest.services import answers
-from contest.services.attempts import finalize
 from tests.factories import csrf_token, login
 from tests.web.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
 

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from contest.attempts import service
+from contest.attempts.answers import save_choice
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Question, Round, User
-from contest.services import attempts as service
-from contest.services.answers import save_choice
 from tests.factories import POOL_SECONDS, make_contest, make_questions, make_round, make_user
 
 GRACE = timedelta(seconds=10)

@@ -144,7 +144,7 @@ def test_post_without_csrf_token_is_refused(app, client):
 
 
 def test_session_account_reads_the_role_and_group_and_nothing_of_a_missing_account(app):
-    from contest.account_loader import SessionAccount, load_user
+    from contest.web.account_loader import SessionAccount, load_user
 
     with app.app_context():
         judge_id = make_user("0912000101", role="judge", group="can_bo").id

@@ -5,9 +5,9 @@ import json
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from contest.bank.spreadsheets import bank_as_parsed
 from contest.extensions import db
 from contest.models import Question
-from contest.services.bank_import import bank_as_parsed
 
 HEADER = ["STT", "Câu hỏi", "Phương án A", "Phương án B", "Phương án C", "Đáp án đúng", "Chủ đề"]
 

@@ -12,13 +12,13 @@ from sqlalchemy import event, func, select
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
+from contest.attempts import service as attempt_service
+from contest.attempts.answers import save_choice
+from contest.bank import uploads as bank_uploads
+from contest.bank.service import question_from_parsed
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, BankUpload, Question, Topic, User
-from contest.services import attempts as attempt_service
-from contest.services import bank_uploads
-from contest.services.answers import save_choice
-from contest.services.bank import question_from_parsed
 from question_bank import ParsedQuestion
 from tests.factories import POOL_SECONDS, csrf_token, login, make_questions, make_round, make_user
 

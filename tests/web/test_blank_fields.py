@@ -8,10 +8,10 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 
 from contest import MIGRATIONS_DIR
+from contest.auth import accounts
 from contest.auth.forms import parse_vietnamese_date
 from contest.extensions import db
 from contest.models import User
-from contest.services import accounts
 from tests.web.test_auth import register
 
 

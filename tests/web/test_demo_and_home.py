@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from contest.extensions import db
 from contest.models import Agency, Contest, Question, Round, User
-from contest.timekeeping import app_now
+from contest.web.timekeeping import app_now
 from tests.factories import login
 
 

@@ -11,11 +11,12 @@ import openpyxl
 import pytest
 from sqlalchemy import delete, select
 
-from contest.exports import cells
-from contest.exports.round_exports import HEADER_ROW, export_round
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Round, RoundEntry, User
-from contest.services import results, round_stats
+from contest.results import round_stats
+from contest.results import service as results
+from contest.results.exports import cells
+from contest.results.exports.round_exports import HEADER_ROW, export_round
 from tests.factories import make_agency, make_entry, make_questions, make_round
 
 GRACE = timedelta(seconds=10)

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Round, RoundEntry, User
-from contest.services import results
-from contest.services.ranking import Scope, iter_ranking
+from contest.results import service as results
+from contest.results.ranking import Scope, iter_ranking
 from tests.factories import make_entry, make_round
 
 GRACE = timedelta(seconds=10)

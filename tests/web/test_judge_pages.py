@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from contest.attempts import service as attempt_service
+from contest.attempts.answers import save_choice
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Round
-from contest.services import attempts as attempt_service
-from contest.services.answers import save_choice
 from tests.factories import (
     GRACE,
     POOL_SECONDS,

@@ -6,10 +6,10 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, inspect, select
 
 from contest import MIGRATIONS_DIR
+from contest.attempts import service
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Attempt
-from contest.services import attempts as service
 from tests.factories import GRACE, POOL_SECONDS, make_questions, make_round, make_user
 
 

@@ -15,10 +15,9 @@ import pytest
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
-from contest.auth import throttles
+from contest.auth import accounts, throttles
 from contest.extensions import db
 from contest.models import User
-from contest.services import accounts
 from tests.factories import PASSWORD, csrf_token, make_agency, make_user
 from tests.web.test_auth import VALID
 from tests.web.test_rate_limits import MEMORY, limited_app, memory_clock  # noqa: F401

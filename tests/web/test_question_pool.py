@@ -4,12 +4,11 @@ import random
 
 import pytest
 
+from contest.attempts import question_pool, service
+from contest.bank.service import text_key
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Question, Topic
-from contest.services import attempts as service
-from contest.services import question_pool
-from contest.services.bank import text_key
 from tests.factories import GRACE, make_questions, make_round, make_user
 
 # The worker's copy never expires during a test.

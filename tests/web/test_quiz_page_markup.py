@@ -3,7 +3,7 @@
 import random
 import re
 
-from contest.services.quiz_page import question_fieldset
+from contest.attempts.quiz_page import question_fieldset
 
 
 def test_text_from_people_is_escaped_and_nothing_else_comes_from_them():
@@ -42,10 +42,10 @@ def test_the_page_reads_saved_choices_and_the_count_of_right_answers_from_the_da
     """On each engine: the JSON columns read as text, `null` and SQL NULL both as no choice."""
     from sqlalchemy import update
 
+    from contest.attempts import service as attempts
+    from contest.attempts.quiz_page import shown_questions
     from contest.extensions import db
     from contest.models import AttemptItem
-    from contest.services import attempts
-    from contest.services.quiz_page import shown_questions
     from tests.factories import GRACE, POOL_SECONDS, make_questions, make_round, make_user
 
     with app.app_context():

@@ -14,8 +14,8 @@ from contest.domain.clock import utcnow
 from contest.domain.ranking import DEFAULT_CHAIN, STEPS, Entry, rank_entries
 from contest.extensions import db
 from contest.models import Round, RoundEntry, User
-from contest.services import results
-from contest.services.ranking import Scope, iter_ranking, participant_rank, ranking_page
+from contest.results import service as results
+from contest.results.ranking import Scope, iter_ranking, participant_rank, ranking_page
 from tests.factories import make_agency, make_entry, make_round
 
 GRACE = timedelta(seconds=10)

@@ -3,7 +3,7 @@ the log-in and registration throttles of contest/auth/throttles.py.
 
 Other people run this suite at the same time against the same Redis, so no test resets it:
 every limited app gets a prefix of its own (RATELIMIT_KEY_PREFIX, and the Redis storage's key
-prefix for the counts of contest/rate_limits.py), and a test deletes only its own keys. Apps on
+prefix for the counts of contest/web/rate_limits.py), and a test deletes only its own keys. Apps on
 `memory://` need no Redis at all.
 """
 

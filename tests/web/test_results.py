@@ -8,8 +8,8 @@ from sqlalchemy import select
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Round, RoundEntry, SnapshotRow, User
-from contest.services import results
-from contest.services.ranking import Scope, iter_ranking, participant_rank, ranking_page
+from contest.results import service as results
+from contest.results.ranking import Scope, iter_ranking, participant_rank, ranking_page
 from tests.factories import make_agency, make_entry, make_round, make_user
 
 GRACE = timedelta(seconds=10)

@@ -1,0 +1,224 @@
+"""The participant's attempt: start, the quiz page, saving answers, submitting, the result."""
+
+import random
+import secrets
+from datetime import datetime
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from contest.attempts import answers, payloads, quiz_page, service
+from contest.domain import timing
+from contest.extensions import db
+from contest.models import Attempt, AttemptStatus
+from contest.results.ranking import participant_rank
+from contest.web import rate_limits
+from contest.web.errors import MESSAGES
+from contest.web.session_user import session_account
+from contest.web.timekeeping import app_grace, app_now
+
+bp = Blueprint("quiz", __name__)
+
+
+def own_attempt(attempt_id: int) -> Attempt:
+    """The current user's attempt, brought up to date; anyone else's is a 404."""
+    attempt = service.find_attempt(current_user.id, attempt_id)
+    if attempt is None:
+        abort(404)
+    return service.ensure_current(attempt, app_now(), app_grace())
+
+
+@bp.route("/vong/<int:round_id>/bat-dau", methods=["POST"])
+@login_required
+def start(round_id: int):
+    """Start (or resume) an attempt in a round."""
+    found = service.find_start_rules(round_id, current_user.id)
+    if found is None:
+        abort(404)
+    rules, so_far = found
+    try:
+        attempt_id = service.begin_attempt(
+            current_user,
+            rules,
+            app_now(),
+            draw_random(),
+            so_far,
+            grace=app_grace(),
+            pool_seconds=current_app.config["QUESTION_POOL_SECONDS"],
+        )
+    except service.AttemptRefused as refusal:
+        flash(refusal.message, "error")
+        return redirect(url_for("main.home"))
+    return redirect(url_for("quiz.take", attempt_id=attempt_id))
+
+
+def draw_random() -> random.Random:
+    # Seeded with 128 bits from the OS for each start: as unpredictable to the participant as
+    # SystemRandom, without a system call for every number the draw and the shuffles take.
+    return random.Random(secrets.randbits(128))
+
+
+@bp.route("/bai-thi/<int:attempt_id>")
+@login_required
+def take(attempt_id: int):
+    """The quiz page: every question, the saved choices and the time left by the server's clock."""
+    page = quiz_page.find_page(current_user.id, attempt_id)
+    if page is None:
+        abort(404)
+    now = app_now()
+    if page.status != AttemptStatus.OPEN or timing.is_expired(now, page.deadline, app_grace()):
+        own_attempt(attempt_id)  # closes the attempt if its time has run out
+        return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    response = current_app.make_response(
+        render_template(
+            "attempts/take.html",
+            page=page,
+            questions=quiz_page.shown_questions(attempt_id),
+            seconds_left=timing.seconds_left(now, page.deadline),
+        )
+    )
+    # The page holds the participant's live choices: never let a cache serve an old copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
+def save(attempt_id: int):
+    """Save one choice or the prediction (JSON). Sending the same thing twice changes nothing."""
+    account = session_account()
+    try:
+        if account is None:
+            rate_limits.count("quiz.save")
+            return login_required_reply()
+        now = app_now()
+        change = payloads.parse_save(request.get_json(silent=True))
+        deadline = apply_change(account, attempt_id, change, now)
+    except answers.SessionEnded:
+        return login_required_reply()
+    except rate_limits.TooFast as too_fast:
+        return (
+            jsonify(ok=False, code="too_many_requests", message=MESSAGES[429]),
+            429,
+            {"Retry-After": str(too_fast.retry_after)},
+        )
+    except payloads.BadPayload as error:
+        return jsonify(ok=False, code="bad_request", message=str(error)), 400
+    except answers.AttemptNotFound:
+        abort(404)
+    except service.AttemptRefused as refusal:
+        status = {"attempt_closed": 409, "too_many_saves": 429}.get(refusal.code, 400)
+        return jsonify(
+            ok=False,
+            code=refusal.code,
+            message=refusal.message,
+            result_url=url_for("quiz.result", attempt_id=attempt_id),
+        ), status
+    return jsonify(ok=True, seconds_left=timing.seconds_left(now, deadline))
+
+
+def login_required_reply():
+    message = (
+        "Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại rồi tải lại trang; "
+        "các câu chưa lưu vẫn được giữ trên máy này."
+    )
+    return jsonify(ok=False, code="login_required", message=message), 401
+
+
+def apply_change(
+    account: tuple[int, int], attempt_id: int, change: payloads.Change, now
+) -> datetime:
+    """Store one change and return the attempt's deadline.
+
+    An answer save that goes through costs one UPDATE and is capped per question in that
+    UPDATE. Everything else (a prediction, a save refused for any reason) runs more queries,
+    so it first counts against the per-account limit.
+    """
+    user_id, session_version = account
+    if change.position is None:
+        rate_limits.count("quiz.save")
+        if not answers.session_is_current(user_id, session_version):
+            raise answers.SessionEnded(user_id)
+        return save_prediction(user_id, attempt_id, change.prediction, now)
+    return answers.save_choice(
+        user_id,
+        attempt_id,
+        change.position,
+        change.chosen,
+        now,
+        app_grace(),
+        session_version=session_version,
+        on_refusal=lambda: rate_limits.count("quiz.save"),
+    )
+
+
+def save_prediction(user_id: int, attempt_id: int, prediction: int | None, now) -> datetime:
+    attempt = service.find_attempt(user_id, attempt_id)
+    if attempt is None:
+        raise answers.AttemptNotFound(attempt_id)
+    deadline = attempt.deadline
+    service.save_prediction(attempt, prediction, now, app_grace())
+    return deadline
+
+
+@bp.route("/bai-thi/<int:attempt_id>/nop-bai", methods=["POST"])
+@login_required
+def submit(attempt_id: int):
+    """Hand in. Without JavaScript the page's form lands here with all answers, then confirms."""
+    attempt = own_attempt(attempt_id)
+    now = app_now()
+    if attempt.is_open and request.form.get("answers_included"):
+        try:
+            answers, prediction = payloads.parse_form(request.form, attempt.items)
+            service.save_form_answers(attempt, answers, prediction, now, app_grace())
+        except (payloads.BadPayload, service.AttemptRefused) as error:
+            flash(getattr(error, "message", str(error)), "error")
+    if attempt.is_open and not request.form.get("confirm"):
+        answered = sum(1 for item in attempt.items if item.chosen)
+        return render_template("attempts/confirm.html", attempt=attempt, answered=answered)
+    service.submit_attempt(attempt, now, app_grace())
+    return redirect(url_for("quiz.result", attempt_id=attempt.id))
+
+
+@bp.route("/bai-thi/<int:attempt_id>/ket-qua")
+@login_required
+def result(attempt_id: int):
+    """The result: correct answers, time taken, prediction; the right answers when allowed."""
+    attempt = own_attempt(attempt_id)
+    if attempt.is_open:
+        return redirect(url_for("quiz.take", attempt_id=attempt.id))
+    round_ = attempt.round
+    revealed = timing.answers_revealed(round_.reveal_answers, app_now(), round_.closes_at, True)
+    return render_template(
+        "attempts/result.html",
+        attempt=attempt,
+        round=round_,
+        revealed=revealed,
+        standing=participant_rank(round_, current_user.id),
+    )
+
+
+@bp.route("/bai-thi-cua-toi")
+@login_required
+def mine():
+    """The participant's own attempts, newest first."""
+    rows = (
+        db.session.execute(
+            select(Attempt).where(Attempt.user_id == current_user.id).order_by(Attempt.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    now = app_now()
+    attempts = [service.ensure_current(attempt, now, app_grace()) for attempt in rows]
+    return render_template("attempts/mine.html", attempts=attempts)

@@ -1,0 +1,206 @@
+"""The organizers' view of the bank: search and filters, per-question statistics, edit, retire."""
+
+from dataclasses import dataclass
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import joinedload
+
+from contest.bank.service import text_key, topics_by_name
+from contest.extensions import db
+from contest.models import AttemptItem, Question, Topic
+from contest.text import fold
+
+PER_PAGE = 50
+UNCLASSIFIED = 0  # the difficulty filter's value for questions without a difficulty
+
+
+@dataclass(frozen=True)
+class BankFilters:
+    """What the organizer asked for; empty values mean "any"."""
+
+    query: str = ""
+    topic_id: int | None = None
+    difficulty: int | None = None  # 1, 2, 3, or UNCLASSIFIED
+    source: str = ""
+    status: str = ""  # "", "active" or "retired"
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """How often a question was drawn, and how often answered right in closed attempts."""
+
+    drawn: int = 0
+    graded: int = 0
+    correct: int = 0
+
+    @property
+    def percent_correct(self) -> int | None:
+        return round(100 * self.correct / self.graded) if self.graded else None
+
+
+@dataclass
+class BankPage:
+    pagination: Pagination
+    stats: dict[int, QuestionStats]
+
+    @property
+    def questions(self) -> list[Question]:
+        return list(self.pagination.items)
+
+
+@dataclass(frozen=True)
+class QuestionEdit:
+    """A question as the edit form sends it, already validated field by field."""
+
+    text: str
+    options: list[str]
+    correct: list[int]
+    topic_name: str | None
+    difficulty: int | None
+    explanation: str | None
+    source: str | None
+
+
+class EditRefused(Exception):
+    """The edit cannot be saved; `field` names the form field the message belongs to."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def topic_choices() -> list[tuple[int, str]]:
+    return [
+        (topic.id, topic.name)
+        for topic in db.session.execute(select(Topic).order_by(Topic.name)).scalars()
+    ]
+
+
+def _like_escaped(word: str) -> str:
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def sources_matching(text: str) -> list[str]:
+    """Distinct sources containing every word of `text`, ignoring case and diacritics.
+
+    Sources are few (the legal documents a bank cites), so they are folded here rather
+    than in a stored column.
+    """
+    words = fold(text).split()
+    sources = db.session.execute(
+        select(Question.source).where(Question.source.is_not(None)).distinct()
+    ).scalars()
+    return [source for source in sources if all(word in fold(source) for word in words)]
+
+
+def filtered_questions(filters: BankFilters):
+    query = select(Question)
+    for word in fold(filters.query).split():
+        query = query.where(Question.search_text.like(_like_escaped(word), escape="\\"))
+    if filters.topic_id:
+        query = query.where(Question.topic_id == filters.topic_id)
+    if filters.difficulty == UNCLASSIFIED:
+        query = query.where(Question.difficulty.is_(None))
+    elif filters.difficulty:
+        query = query.where(Question.difficulty == filters.difficulty)
+    if fold(filters.source):
+        query = query.where(Question.source.in_(sources_matching(filters.source)))
+    if filters.status in ("active", "retired"):
+        query = query.where(Question.active.is_(filters.status == "active"))
+    return query
+
+
+def search_bank(filters: BankFilters, page: int = 1, per_page: int = PER_PAGE) -> BankPage:
+    """One page of the bank, newest first, with each question's statistics."""
+    query = filtered_questions(filters).options(joinedload(Question.topic))
+    pagination = db.paginate(
+        query.order_by(Question.id.desc()), page=max(page, 1), per_page=per_page, error_out=False
+    )
+    return BankPage(pagination, question_stats([q.id for q in pagination.items]))
+
+
+def question_stats(question_ids: list[int]) -> dict[int, QuestionStats]:
+    """Draws and right answers for these questions, in one grouped query over attempt items.
+
+    `graded` counts items of closed attempts (is_correct set); open attempts count as drawn only.
+    """
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            AttemptItem.question_id,
+            func.count(),
+            func.count(AttemptItem.is_correct),
+            func.sum(case((AttemptItem.is_correct.is_(True), 1), else_=0)),
+        )
+        .where(AttemptItem.question_id.in_(question_ids))
+        .group_by(AttemptItem.question_id)
+    )
+    return {
+        question_id: QuestionStats(drawn, graded, int(correct or 0))
+        for question_id, drawn, graded, correct in rows
+    }
+
+
+def duplicate_of(text: str, question_id: int) -> int | None:
+    """The id of another question with the same text (after NFC, case and spaces), if any."""
+    return db.session.execute(
+        select(Question.id)
+        .where(Question.text_key == text_key(text), Question.id != question_id)
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def _changes(question: Question, edit: QuestionEdit, topic_id: int | None) -> dict:
+    wanted = {
+        "text": edit.text,
+        "options": list(edit.options),
+        "correct": sorted(edit.correct),
+        "topic_id": topic_id,
+        "difficulty": edit.difficulty,
+        "explanation": edit.explanation or None,
+        "source": edit.source or None,
+    }
+    return {name: value for name, value in wanted.items() if getattr(question, name) != value}
+
+
+def update_question(question: Question, expected_version: int, edit: QuestionEdit) -> bool:
+    """Save the edit as a new version; False when nothing changed.
+
+    Attempts already taken keep their own copy of the question (AttemptItem), so they are
+    unaffected. Refused when the text repeats another question, or when someone else saved
+    a newer version since the form was opened.
+    """
+    other = duplicate_of(edit.text, question.id)
+    if other is not None:
+        raise EditRefused("text", f"Nội dung trùng với câu hỏi số {other} đã có trong ngân hàng.")
+    topic = topics_by_name([edit.topic_name]).get(edit.topic_name) if edit.topic_name else None
+    db.session.flush()
+    changes = _changes(question, edit, topic.id if topic else None)
+    if not changes:
+        db.session.rollback()
+        return False
+    changes["text_key"] = text_key(edit.text)
+    changes["search_text"] = fold(" ".join([edit.text, *edit.options]))
+    result = db.session.execute(
+        update(Question)
+        .where(Question.id == question.id, Question.version == expected_version)
+        .values(**changes, version=Question.version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise EditRefused(
+            "text",
+            "Câu hỏi vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi sửa lại.",
+        )
+    db.session.commit()
+    return True
+
+
+def set_active(question: Question, active: bool) -> None:
+    """Retire (never drawn again) or restore a question; its past attempts are untouched."""
+    question.active = active
+    db.session.commit()

@@ -1,0 +1,164 @@
+"""Bank files uploaded in the browser: kept between the dry run and the one-click import.
+
+Every step calls the same `import_bank` as the command line.
+"""
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import PurePath
+
+from sqlalchemy import select, update
+
+from contest.bank.spreadsheets import SPREADSHEET_SUFFIXES, ImportReport, import_bank
+from contest.extensions import db
+from contest.models import BankUpload
+from contest.text import nfc
+from question_bank import ParseResult, mark_errors_workbook
+
+MAX_FILENAME = 255
+
+
+class UploadRejected(Exception):
+    """The file as a whole cannot be read; `messages` are the parser's, in Vietnamese."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__(" ".join(messages))
+        self.messages = messages
+
+
+@dataclass(frozen=True)
+class IssueRow:
+    """One line of the dry run's table."""
+
+    severity: str  # "error" or "warning"
+    row: int | None
+    column: str | None
+    message: str
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    status: str  # "imported", "already_imported" or "invalid"
+    saved: int
+    report: ImportReport | None = None
+
+
+def clean_filename(filename: str) -> str:
+    """The uploaded name without any folder part, NFC, short enough to store (suffix kept)."""
+    name = nfc(re.split(r"[\\/]", filename or "")[-1]) or "tep-tai-len"
+    if len(name) > MAX_FILENAME:
+        suffix = PurePath(name).suffix[:20]
+        name = name[: MAX_FILENAME - len(suffix)] + suffix
+    return name
+
+
+def unreadable(report: ImportReport) -> bool:
+    """Only file-level errors and nothing read: wrong format, too large, damaged, no header."""
+    errors = report.result.errors
+    return bool(errors) and not report.result.questions and all(e.row is None for e in errors)
+
+
+def store_upload(data: bytes, filename: str, user_id: int | None) -> BankUpload:
+    """Dry-run the file; keep it for the import unless it cannot be read at all."""
+    name = clean_filename(filename)
+    report = import_bank(data, name, dry_run=True)
+    if unreadable(report):
+        db.session.rollback()
+        raise UploadRejected([issue.message for issue in report.result.errors])
+    upload = BankUpload(
+        filename=name,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by_id=user_id,
+    )
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def preview(upload: BankUpload) -> ImportReport:
+    """The dry run again, against the bank as it is now."""
+    report = import_bank(upload.data, upload.filename, dry_run=True)
+    db.session.rollback()
+    return report
+
+
+def is_spreadsheet(upload: BankUpload) -> bool:
+    return PurePath(upload.filename).suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def error_workbook(upload: BankUpload) -> bytes:
+    """The organizer's own workbook with a "Lỗi" column; ValueError if it cannot be opened."""
+    out = io.BytesIO()
+    mark_errors_workbook(upload.data, upload.filename, preview(upload).result, out)
+    return out.getvalue()
+
+
+def error_workbook_name(upload: BankUpload) -> str:
+    return f"{PurePath(upload.filename).stem}-loi.xlsx"
+
+
+def import_upload(upload: BankUpload, now: datetime) -> ImportOutcome:
+    """Import the stored file once, however many times (or however concurrently) it is clicked.
+
+    A conditional UPDATE claims the upload, and the questions are saved in the same
+    transaction: a concurrent click waits for that row, then finds it imported. A file that
+    has errors by now (the bank changed since the dry run) rolls the claim back. The count
+    saved is recorded just after, in a second small commit.
+    """
+    claimed = db.session.execute(
+        update(BankUpload)
+        .where(BankUpload.id == upload.id, BankUpload.imported_at.is_(None))
+        .values(imported_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        return ImportOutcome("already_imported", saved_count(upload.id))
+    data, filename = upload.data, upload.filename
+    try:
+        report = import_bank(data, filename, dry_run=False)  # one commit, with the claim
+    except Exception:
+        db.session.rollback()
+        raise
+    if not report.ok:
+        db.session.rollback()
+        return ImportOutcome("invalid", 0, report)
+    db.session.execute(
+        update(BankUpload)
+        .where(BankUpload.id == upload.id)
+        .values(saved_count=report.saved)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return ImportOutcome("imported", report.saved, report)
+
+
+def saved_count(upload_id: int) -> int:
+    return (
+        db.session.execute(
+            select(BankUpload.saved_count).where(BankUpload.id == upload_id)
+        ).scalar_one_or_none()
+        or 0
+    )
+
+
+def issue_rows(result: ParseResult) -> list[IssueRow]:
+    """Errors then warnings, in file order, each message without its "Dòng N, cột X" prefix."""
+    rows = [IssueRow("error", i.row, i.column, _body(i.row, i.message)) for i in result.errors]
+    rows += [IssueRow("warning", i.row, i.column, _body(i.row, i.message)) for i in result.warnings]
+    return rows
+
+
+def _body(row: int | None, message: str) -> str:
+    """ "Dòng 7, cột “X”: câu hỏi …" → "Câu hỏi …" (row and column have their own cells)."""
+    if row is None:
+        return message
+    match = re.match(rf"Dòng {row}(?:, cột “[^”]*”)?: ", message)
+    if match is None:
+        return message
+    rest = message[match.end() :]
+    return rest[:1].upper() + rest[1:]

@@ -1,1 +1,0 @@
-"""Excel exports of a round's results (openpyxl write-only, streamed, constant memory)."""

@@ -1,0 +1,178 @@
+"""The judges' area (Ban Giám khảo). Guarded for the whole blueprint; judges read, and only
+organizers move results through draft → reviewed → published."""
+
+import os
+import tempfile
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+
+from contest.domain.prizes import LABELS as PRIZE_LABELS
+from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
+from contest.extensions import db
+from contest.models import Agency, Round
+from contest.models.user import GROUP_LABELS
+from contest.results import round_stats
+from contest.results import service as results
+from contest.results.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
+from contest.results.participation import round_participation
+from contest.results.ranking import Scope, ranking_page, scope_size
+from contest.setup.contests import current_contest
+from contest.web.charts import bar_chart
+from contest.web.guards import require_role
+from contest.web.timekeeping import app_grace, app_now
+
+bp = Blueprint("judge", __name__)
+require_role(bp, lambda user: user.is_judge)
+PAGE_SIZE = 100
+
+
+@bp.route("/")
+def dashboard():
+    """Entries per round: the starting point for ranking and exports."""
+    contest = current_contest()
+    return render_template(
+        "results/dashboard.html",
+        contest=contest,
+        participation=round_participation(contest.id) if contest else {},
+        status_labels=results.STATUS_LABELS,
+    )
+
+
+def ranking_filters() -> tuple[str | None, int | None, int]:
+    group = request.args.get("doi_tuong") or None
+    if group not in (None, *GROUP_LABELS):
+        group = None
+    agency_id = request.args.get("co_quan", type=int) or None
+    page = max(1, request.args.get("trang", 1, type=int))
+    return group, agency_id, page
+
+
+@bp.route("/vong/<int:round_id>")
+def ranking(round_id: int):
+    """A round's ranking with filters (group, agency or district), its charts and actions."""
+    round_ = db.get_or_404(Round, round_id)
+    group, agency_id, page = ranking_filters()
+    agency_ids = round_stats.descendant_ids(agency_id) if agency_id else None
+    scope = Scope(round_, group)
+    total = scope_size(scope, agency_ids)
+    rows = ranking_page(scope, (page - 1) * PAGE_SIZE, PAGE_SIZE, agency_ids)
+    bands = round_stats.score_bands(round_, group)
+    per_day = round_stats.entries_per_day(round_)
+    return render_template(
+        "results/ranking.html",
+        round=round_,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        group=group,
+        agency_id=agency_id,
+        agencies=round_stats.hierarchy_order(db.session.execute(db.select(Agency)).scalars().all()),
+        chain=results.chain_description(round_),
+        publication=results.latest_publication(round_.id),
+        export_kinds=KINDS,
+        status_labels=results.STATUS_LABELS,
+        prize_labels=PRIZE_LABELS,
+        closed=results.round_closed(round_, app_now(), app_grace()),
+        band_chart=bar_chart(
+            "Phân bố điểm", [(BAND_LABELS[b], bands.get(b, 0)) for b in BANDS], "#11643a"
+        ),
+        day_chart=bar_chart(
+            "Lượt thi theo ngày", [(d.strftime("%d/%m/%Y"), n) for d, n in per_day]
+        ),
+    )
+
+
+@bp.route("/vong/<int:round_id>/co-quan")
+def agencies(round_id: int):
+    """Participation and scores per agency, rolled up through the hierarchy."""
+    round_ = db.get_or_404(Round, round_id)
+    return render_template(
+        "results/agencies.html",
+        round=round_,
+        lines=round_stats.agency_table(round_),
+        measure=COLLECTIVE_MEASURES[round_.contest.collective_measure],
+    )
+
+
+@bp.route("/vong/<int:round_id>/cau-hoi")
+def questions(round_id: int):
+    """How often each question was answered correctly: finds a badly written question."""
+    round_ = db.get_or_404(Round, round_id)
+    return render_template(
+        "results/questions.html", round=round_, lines=round_stats.question_stats(round_)
+    )
+
+
+@bp.route("/vong/<int:round_id>/trang-thai", methods=["POST"])
+def change_status(round_id: int):
+    """Organizers only: mark reviewed, send back to draft, or publish (again, with a reason)."""
+    if not current_user.is_organizer:
+        abort(403)
+    round_ = db.get_or_404(Round, round_id)
+    action = request.form.get("action")
+    try:
+        if action == "review":
+            results.mark_reviewed(round_)
+            flash("Đã chuyển kết quả sang trạng thái đã rà soát.", "success")
+        elif action == "draft":
+            results.back_to_draft(round_)
+            flash("Đã trả kết quả về bản nháp.", "info")
+        elif action == "publish":
+            publication = results.publish(
+                round_, app_now(), app_grace(), current_user.id, request.form.get("reason")
+            )
+            flash(
+                f"Đã công bố kết quả (lần {publication.version}), mã SHA-256 {publication.sha256}.",
+                "success",
+            )
+        else:
+            abort(400)
+    except results.ResultsRefused as refusal:
+        flash(str(refusal), "error")
+    return redirect(url_for("judge.ranking", round_id=round_.id))
+
+
+@bp.route("/vong/<int:round_id>/xuat/<kind>.xlsx")
+def export(round_id: int, kind: str):
+    """Download an Excel export. Judges get phone and CCCD numbers; `cong_khai=1` masks them
+    for a copy that is sent on or posted."""
+    round_ = db.get_or_404(Round, round_id)
+    if kind not in KINDS:
+        abort(404)
+    group, agency_id, _page = ranking_filters()
+    agency_ids = round_stats.descendant_ids(agency_id) if agency_id else None
+    public = request.args.get("cong_khai") == "1"
+    # Written to a temporary file, not memory: a full ranking can be hundreds of thousands of rows.
+    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+    handle.close()
+    now = app_now()
+    export_round(
+        round_,
+        kind,
+        handle.name,
+        for_judges=not public,
+        group=group,
+        agency_ids=agency_ids,
+        now=now,
+    )
+    response = send_file(
+        handle.name,
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=file_name(round_, kind, now),
+        max_age=0,
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.call_on_close(lambda: os.unlink(handle.name))
+    return response

@@ -1,1 +1,0 @@
-"""Services: fetch, call the domain, commit once. Views and CLI commands call these."""
