@@ -10,9 +10,14 @@ That is: more correct answers; then the smaller |prediction − actual| (no pred
 then the shorter time taken; then the earlier submission.
 Entries still equal after every step share a rank (1, 2, 2, 4). Each step can be switched off
 and the steps reordered per round; `describe_chain` prints the chain from the same settings.
+
+The steps are one registry, `STEP_REGISTRY`: its order is the default chain, and it drives the
+domain's sort key, the rules' wording, the round form's criteria, the SQL order and conditions
+and the ranking index (`contest.models.results.RANKING_COLUMNS` names each step's column).
+Adding a step is one `Step` here, its column there, and the migration that adds the column.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,15 +25,6 @@ CORRECT = "correct"
 PREDICTION = "prediction"
 DURATION = "duration"
 SUBMITTED = "submitted"
-STEPS = (CORRECT, PREDICTION, DURATION, SUBMITTED)
-DEFAULT_CHAIN = STEPS
-
-STEP_WORDING = {
-    CORRECT: "nhiều câu trả lời đúng hơn xếp trên",
-    PREDICTION: "dự đoán gần đúng nhất (sai số tuyệt đối nhỏ hơn) xếp trên; không dự đoán xếp sau",
-    DURATION: "thời gian làm bài ngắn hơn xếp trên",
-    SUBMITTED: "nộp bài sớm hơn xếp trên",
-}
 
 # Larger than any real prediction error: an entry without a prediction ranks after all others.
 NO_PREDICTION = 10**18
@@ -47,6 +43,39 @@ class Entry:
     prediction: int | None
     duration_ms: int
     submitted_at: datetime
+
+
+@dataclass(frozen=True)
+class Step:
+    """One tie-break step: its stored name, its words in the published rules, which way is
+    better, and an entry's value on it (a number when higher is better)."""
+
+    name: str
+    wording: str
+    higher_is_better: bool
+    value: Callable[[Entry, int | None], object]
+
+
+def _prediction_value(entry: Entry, actual: int | None) -> int:
+    error = prediction_error(entry.prediction, actual)
+    return NO_PREDICTION if error is None else error
+
+
+STEP_REGISTRY = (
+    Step(CORRECT, "nhiều câu trả lời đúng hơn xếp trên", True, lambda e, _a: e.correct),
+    Step(
+        PREDICTION,
+        "dự đoán gần đúng nhất (sai số tuyệt đối nhỏ hơn) xếp trên; không dự đoán xếp sau",
+        False,
+        _prediction_value,
+    ),
+    Step(DURATION, "thời gian làm bài ngắn hơn xếp trên", False, lambda e, _a: e.duration_ms),
+    Step(SUBMITTED, "nộp bài sớm hơn xếp trên", False, lambda e, _a: e.submitted_at),
+)
+STEPS = tuple(step.name for step in STEP_REGISTRY)
+STEP_BY_NAME = {step.name: step for step in STEP_REGISTRY}
+STEP_WORDING = {step.name: step.wording for step in STEP_REGISTRY}
+DEFAULT_CHAIN = STEPS
 
 
 @dataclass(frozen=True)
@@ -73,16 +102,10 @@ def prediction_error(prediction: int | None, actual: int | None) -> int | None:
 def sort_key(entry: Entry, chain: Sequence[str], actual: int | None) -> tuple:
     """The tuple that orders entries best first under `chain`."""
     parts: list = []
-    for step in chain:
-        if step == CORRECT:
-            parts.append(-entry.correct)
-        elif step == PREDICTION:
-            error = prediction_error(entry.prediction, actual)
-            parts.append(NO_PREDICTION if error is None else error)
-        elif step == DURATION:
-            parts.append(entry.duration_ms)
-        elif step == SUBMITTED:
-            parts.append(entry.submitted_at)
+    for name in chain:
+        step = STEP_BY_NAME[name]
+        value = step.value(entry, actual)
+        parts.append(-value if step.higher_is_better else value)
     return tuple(parts)
 
 

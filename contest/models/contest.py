@@ -7,6 +7,7 @@ from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.domain.clock import utcnow
+from contest.domain.ranking import DEFAULT_CHAIN
 from contest.extensions import db
 
 
@@ -87,9 +88,7 @@ class Round(db.Model):
     )
 
     # Tie-break steps in order (see contest.domain.ranking); a step left out is switched off.
-    ranking_chain: Mapped[list[str]] = mapped_column(
-        JSON, default=lambda: ["correct", "prediction", "duration", "submitted"]
-    )
+    ranking_chain: Mapped[list[str]] = mapped_column(JSON, default=lambda: list(DEFAULT_CHAIN))
     # The value predictions are compared with, frozen when the round closes.
     prediction_actual: Mapped[int | None] = mapped_column(BigInteger)
     prediction_actual_at: Mapped[datetime | None]

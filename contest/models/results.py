@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contest.domain import ranking
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models.user import User
@@ -83,13 +84,24 @@ class SnapshotRow(db.Model):
     prize: Mapped[str | None] = mapped_column(String(10))
 
 
+# Each tie-break step's column (contest.domain.ranking.STEP_REGISTRY): the ranking's ORDER BY,
+# its conditions and the indexes below all come from here.
+RANKING_COLUMNS = {
+    ranking.CORRECT: RoundEntry.correct_count,
+    ranking.PREDICTION: RoundEntry.prediction_error,
+    ranking.DURATION: RoundEntry.duration_ms,
+    ranking.SUBMITTED: RoundEntry.submitted_at,
+}
+
+
+def ranking_order(step: str):
+    """The step's column as ORDER BY and the index sort it: descending when higher is better."""
+    column = RANKING_COLUMNS[step]
+    return column.desc() if ranking.STEP_BY_NAME[step].higher_is_better else column
+
+
 # The default chain's order, so that the top of a round (or of a group) is an index range scan.
-_RANKING_ORDER = (
-    RoundEntry.correct_count.desc(),
-    RoundEntry.prediction_error,
-    RoundEntry.duration_ms,
-    RoundEntry.submitted_at,
-)
+_RANKING_ORDER = tuple(ranking_order(step) for step in ranking.DEFAULT_CHAIN)
 Index("ix_round_entry_ranking", RoundEntry.round_id, *_RANKING_ORDER)
 Index(
     "ix_round_entry_group_ranking",

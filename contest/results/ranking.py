@@ -13,11 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.sql import Select
 
 from contest.domain.ranking import (
-    CORRECT,
-    DURATION,
     NO_PREDICTION,
     PREDICTION,
-    SUBMITTED,
+    STEP_BY_NAME,
+    STEPS,
     Entry,
     shared_ranks,
     sort_key,
@@ -25,6 +24,7 @@ from contest.domain.ranking import (
 )
 from contest.extensions import db
 from contest.models import Agency, Attempt, Round, RoundEntry, User
+from contest.models.results import RANKING_COLUMNS, ranking_order
 
 
 @dataclass(frozen=True)
@@ -66,18 +66,8 @@ class Scope:
         return validate_chain(self.round.ranking_chain)
 
 
-# Each step as plain column comparisons, so that the composite indexes serve them.
-STEP_COLUMNS = {
-    PREDICTION: RoundEntry.prediction_error,
-    DURATION: RoundEntry.duration_ms,
-    SUBMITTED: RoundEntry.submitted_at,
-}
-ORDER = {
-    CORRECT: RoundEntry.correct_count.desc(),
-    PREDICTION: RoundEntry.prediction_error.asc(),
-    DURATION: RoundEntry.duration_ms.asc(),
-    SUBMITTED: RoundEntry.submitted_at.asc(),
-}
+# Each step's ORDER BY, from the registry and the same columns the ranking indexes are built on.
+ORDER = {step: ranking_order(step) for step in STEPS}
 # What a ranked line shows, labelled as RankedRow's fields.
 ROW_COLUMNS = (
     RoundEntry.user_id,
@@ -178,13 +168,15 @@ def iter_ranking(scope: Scope, batch_size: int = 2000) -> Iterator[RankedRow]:
 
 
 def step_conditions(step: str, value, scope: Scope) -> tuple:
-    """(equal on the step, strictly better on it or None) for one part of a sort key."""
-    if step == CORRECT:
-        return RoundEntry.correct_count == -value, RoundEntry.correct_count > -value
+    """(equal on the step, strictly better on it or None) for one part of a sort key, as plain
+    column comparisons, so that the composite indexes serve them."""
     if step == PREDICTION and not frozen(scope):
         # No freeze has begun: every error is NULL, none better (see ranked_steps).
         return RoundEntry.prediction_error.is_(None), None
-    column = STEP_COLUMNS[step]
+    column = RANKING_COLUMNS[step]
+    if STEP_BY_NAME[step].higher_is_better:
+        # The sort key holds the value negated, so that every part sorts ascending.
+        return column == -value, column > -value
     return column == value, column < value
 
 

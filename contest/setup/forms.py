@@ -68,17 +68,14 @@ class RoundForm(FlaskForm):
     prediction_enabled = BooleanField("Có câu hỏi dự đoán")
     prediction_prompt = TextAreaField("Nội dung câu dự đoán", validators=[Length(max=1000)])
     prediction_target = SelectField("Câu dự đoán hỏi về", choices=choices(TARGETS))
-    chain_1 = SelectField("Tiêu chí 1", choices=CHAIN_CHOICES)
-    chain_2 = SelectField("Tiêu chí 2", choices=CHAIN_CHOICES)
-    chain_3 = SelectField("Tiêu chí 3", choices=CHAIN_CHOICES)
-    chain_4 = SelectField("Tiêu chí 4", choices=CHAIN_CHOICES)
     prize_nhat = number(PRIZE_LABELS["nhat"], 0, 1000)
     prize_nhi = number(PRIZE_LABELS["nhi"], 0, 1000)
     prize_ba = number(PRIZE_LABELS["ba"], 0, 1000)
     prize_kk = number(PRIZE_LABELS["kk"], 0, 1000)
     submit = SubmitField("Lưu")
 
-    CHAIN_FIELDS = ("chain_1", "chain_2", "chain_3", "chain_4")
+    # One criterion per tie-break step of the registry (contest.domain.ranking): chain_1, ...
+    CHAIN_FIELDS = tuple(f"chain_{n}" for n in range(1, len(STEPS) + 1))
 
     def chain(self) -> list[str]:
         return [getattr(self, name).data for name in self.CHAIN_FIELDS if getattr(self, name).data]
@@ -97,6 +94,10 @@ class RoundForm(FlaskForm):
     def validate_prediction_prompt(self, field):
         if self.prediction_enabled.data and not (field.data or "").strip():
             raise ValidationError("Nhập nội dung câu hỏi dự đoán.")
+
+
+for _number, _name in enumerate(RoundForm.CHAIN_FIELDS, start=1):
+    setattr(RoundForm, _name, SelectField(f"Tiêu chí {_number}", choices=CHAIN_CHOICES))
 
 
 class ContestSettingsForm(FlaskForm):

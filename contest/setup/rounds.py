@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 
 from contest.domain.clock import from_vietnam, to_vietnam, utcnow
+from contest.domain.ranking import DEFAULT_CHAIN
 from contest.extensions import db
 from contest.models import Contest, Question, Round, Topic
 from contest.results.entries import rebuild_entries
@@ -158,6 +159,6 @@ def default_settings() -> RoundSettings:
         prediction_enabled=True,
         prediction_prompt="Theo bạn, vòng thi này sẽ có bao nhiêu người tham gia dự thi?",
         prediction_target="participants",
-        ranking_chain=["correct", "prediction", "duration", "submitted"],
+        ranking_chain=list(DEFAULT_CHAIN),
         prize_counts={"nhat": 1, "nhi": 2, "ba": 3, "kk": 10},
     )
