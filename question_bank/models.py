@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import string
 import unicodedata
 from dataclasses import dataclass, field
 
+# How many options a question may have, and the letters they are shown and typed with: the one
+# list the bank's readers and writers, the bank's forms, the quiz page and its payloads share.
 MAX_OPTIONS = 6
 MIN_OPTIONS = 2
-LETTERS = "ABCDEF"
+LETTERS = string.ascii_uppercase[:MAX_OPTIONS]
 
 
 @dataclass(frozen=True)

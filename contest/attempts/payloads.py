@@ -3,7 +3,7 @@
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-MAX_OPTIONS = 6
+from question_bank.models import MAX_OPTIONS
 
 
 class BadPayload(ValueError):

@@ -14,8 +14,7 @@ from sqlalchemy import Integer, Row, Text, bindparam, cast, func, select
 
 from contest.extensions import db
 from contest.models import Attempt, AttemptItem, Round
-
-LETTERS = "ABCDEFGHIJ"
+from question_bank.models import LETTERS
 
 
 def find_page(user_id: int, attempt_id: int) -> Row | None:

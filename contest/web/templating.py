@@ -7,6 +7,7 @@ from flask import Flask, request, url_for
 from contest.domain.clock import to_vietnam
 from contest.models.user import GENDER_LABELS, GROUP_LABELS
 from contest.text import thousands
+from question_bank.models import LETTERS
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -48,6 +49,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(thousands)
     app.add_template_filter(minutes_text)
     app.add_template_global(GROUP_LABELS, "group_labels")
+    app.add_template_global(LETTERS, "option_letters")
     app.add_template_global(GENDER_LABELS, "gender_labels")
     remembered_url_for = url_builder()
     app.add_template_global(remembered_url_for, "url_for")
