@@ -28,6 +28,8 @@ STATUS_LABELS = {"draft": "Bản nháp", "reviewed": "Đã rà soát", "publishe
 SNAPSHOT_BATCH = 5000
 # Entries whose prediction errors one commit writes when a round is frozen.
 FREEZE_BATCH = 10_000
+# A published line's fields, in the order the SHA-256 covers them: every column of SnapshotRow
+# but its publication (tests/web/test_results.py checks that they agree).
 SNAPSHOT_FIELDS = (
     "position",
     "rank",
@@ -204,23 +206,9 @@ def latest_publication(round_id: int) -> ResultPublication | None:
 
 
 def snapshot_line(row: dict) -> str:
-    """The canonical text of one snapshot line: what the SHA-256 covers."""
-    fields = (
-        "position",
-        "rank",
-        "group_rank",
-        "user_id",
-        "attempt_id",
-        "participant_group",
-        "agency_id",
-        "correct_count",
-        "prediction",
-        "prediction_error",
-        "duration_ms",
-        "submitted_at",
-        "prize",
-    )
-    values = [row[name] for name in fields]
+    """The canonical text of one snapshot line: what the SHA-256 covers, SNAPSHOT_FIELDS in
+    their order."""
+    values = [row[name] for name in SNAPSHOT_FIELDS]
     return "|".join(
         "" if v is None else v.isoformat() if isinstance(v, datetime) else str(v) for v in values
     )

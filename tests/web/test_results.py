@@ -218,3 +218,12 @@ def test_public_results_page_lists_published_winners_only(app, closed_round):
     assert sha in html and "Giải Nhất" in html
     body = html.split("<tbody>")[1]
     assert "An" in body and "Dung" not in body  # ineligible: ranked, never a prize
+
+
+def test_the_snapshot_fields_are_the_snapshot_rows_columns():
+    """One list of a published line's fields: the seal covers every stored column."""
+    from contest.models import SnapshotRow
+    from contest.results.service import SNAPSHOT_FIELDS
+
+    stored = {column.name for column in SnapshotRow.__table__.columns} - {"publication_id"}
+    assert set(SNAPSHOT_FIELDS) == stored and len(SNAPSHOT_FIELDS) == len(stored)
