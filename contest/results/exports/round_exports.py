@@ -25,28 +25,33 @@ from contest.results.exports.workbook import Column, SheetWriter, header_row, ne
 from contest.results.service import compute_prizes, latest_publication
 from contest.text import thousands
 
-KINDS = {
-    "ranking": "Bảng xếp hạng cá nhân",
-    "agencies": "Thống kê theo cơ quan, đơn vị",
-    "entries": "Danh sách tất cả lượt thi",
-    "prizes": "Danh sách đạt giải",
-    "questions": "Thống kê theo câu hỏi",
-}
-SHEET_NAMES = {
-    "ranking": "Xếp hạng",
-    "agencies": "Cơ quan, đơn vị",
-    "entries": "Lượt thi",
-    "prizes": "Đạt giải",
-    "questions": "Câu hỏi",
-}
-FILE_STEMS = {
-    "ranking": "xep-hang",
-    "agencies": "co-quan-don-vi",
-    "entries": "luot-thi",
-    "prizes": "dat-giai",
-    "questions": "cau-hoi",
-}
-PERSONAL_KINDS = ("ranking", "entries", "prizes")
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One kind of export: its name in URLs and on the command line, its title, its sheet's
+    name, its file name's stem, and whether it lists people (and so their personal data)."""
+
+    name: str
+    title: str
+    sheet_name: str
+    file_stem: str
+    personal: bool
+
+
+# Every kind once: the judges' page, the download route, the CLI's --kind and the file names
+# read this registry (adding a kind is one entry here and its case in `sheet_content`).
+EXPORT_KINDS = (
+    ExportKind("ranking", "Bảng xếp hạng cá nhân", "Xếp hạng", "xep-hang", True),
+    ExportKind(
+        "agencies", "Thống kê theo cơ quan, đơn vị", "Cơ quan, đơn vị", "co-quan-don-vi", False
+    ),
+    ExportKind("entries", "Danh sách tất cả lượt thi", "Lượt thi", "luot-thi", True),
+    ExportKind("prizes", "Danh sách đạt giải", "Đạt giải", "dat-giai", True),
+    ExportKind("questions", "Thống kê theo câu hỏi", "Câu hỏi", "cau-hoi", False),
+)
+KIND_BY_NAME = {kind.name: kind for kind in EXPORT_KINDS}
+# Name → title, for pages and messages.
+KINDS = {kind.name: kind.title for kind in EXPORT_KINDS}
 TARGET_WORDS = {
     "participants": "số người tham gia vòng thi",
     "perfect": "số người trả lời đúng tất cả các câu",
@@ -100,7 +105,7 @@ def export_round(
     )
     columns, rows = sheet_content(request)
     book = new_workbook()
-    writer = SheetWriter(book, SHEET_NAMES[kind], columns, title_lines(request))
+    writer = SheetWriter(book, KIND_BY_NAME[kind].sheet_name, columns, title_lines(request))
     count = writer.extend(rows)
     writer.close()
     save(book, out)
@@ -162,7 +167,7 @@ def kind_title(request: Request) -> str:
 def filters_line(request: Request) -> str:
     parts = ["đối tượng: " + (GROUP_LABELS[request.group] if request.group else "tất cả")]
     parts.append("cơ quan, đơn vị: " + agency_names(request.agency_ids))
-    if request.kind in PERSONAL_KINDS:
+    if KIND_BY_NAME[request.kind].personal:
         parts.append(
             "bản dành cho Ban Giám khảo (số điện thoại, CCCD đầy đủ)"
             if request.for_judges
@@ -220,4 +225,4 @@ def chain(request: Request) -> list[str]:
 def file_name(round_: Round, kind: str, now: datetime | None = None) -> str:
     """A download name: xep-hang-vong-1-20261123-1405.xlsx (Vietnam time)."""
     local = to_vietnam(now or utcnow())
-    return f"{FILE_STEMS[kind]}-vong-{round_.number}-{local:%Y%m%d-%H%M}.xlsx"
+    return f"{KIND_BY_NAME[kind].file_stem}-vong-{round_.number}-{local:%Y%m%d-%H%M}.xlsx"
