@@ -27,13 +27,6 @@ WEB_LIBRARIES = (
     "werkzeug.wrappers",
     "werkzeug.routing",
 )
-# Services that still break a rule, each with its reason. The test fails when one is mended
-# and left listed, so the list can only shrink.
-KNOWN_SERVICE_EXCEPTIONS = {
-    # The bank page's pagination (page links, iter_pages) is flask-sqlalchemy's; to be replaced
-    # by a plain page of rows when the bank moves into its feature package (issue 12).
-    "contest/bank/admin.py": "flask_sqlalchemy.pagination",
-}
 
 
 def modules(*folders: str) -> list[Path]:
@@ -139,12 +132,7 @@ def test_services_import_no_web_layer(path):
         or name == "contest.web"
         or name.startswith("contest.web.")
     }
-    relative = str(path.relative_to(ROOT))
-    known = KNOWN_SERVICE_EXCEPTIONS.get(relative)
-    if known:
-        assert any(name.startswith(known) for name in bad), f"{relative} is mended: unlist it"
-        bad = {name for name in bad if not name.startswith(known)}
-    assert bad == set(), f"{relative} imports {sorted(bad)}"
+    assert bad == set(), f"{path.relative_to(ROOT)} imports {sorted(bad)}"
 
 
 def test_only_the_app_factory_imports_a_blueprint_module():

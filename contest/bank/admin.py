@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload
 
 from contest.bank.service import text_key, topics_by_name
 from contest.extensions import db
 from contest.models import AttemptItem, Question, Topic
+from contest.paging import Page, clamp_page
 from contest.text import fold
 
 PER_PAGE = 50
@@ -41,7 +41,7 @@ class QuestionStats:
 
 @dataclass
 class BankPage:
-    pagination: Pagination
+    pagination: Page
     stats: dict[int, QuestionStats]
 
     @property
@@ -114,11 +114,21 @@ def filtered_questions(filters: BankFilters):
 
 def search_bank(filters: BankFilters, page: int = 1, per_page: int = PER_PAGE) -> BankPage:
     """One page of the bank, newest first, with each question's statistics."""
-    query = filtered_questions(filters).options(joinedload(Question.topic))
-    pagination = db.paginate(
-        query.order_by(Question.id.desc()), page=max(page, 1), per_page=per_page, error_out=False
+    query = filtered_questions(filters)
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = clamp_page(page)
+    items = (
+        db.session.execute(
+            query.options(joinedload(Question.topic))
+            .order_by(Question.id.desc())
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+        )
+        .scalars()
+        .all()
     )
-    return BankPage(pagination, question_stats([q.id for q in pagination.items]))
+    pagination = Page(items, page, per_page, total)
+    return BankPage(pagination, question_stats([q.id for q in items]))
 
 
 def question_stats(question_ids: list[int]) -> dict[int, QuestionStats]:

@@ -634,3 +634,12 @@ def test_text_from_spreadsheets_is_shown_escaped(app, client):
         question_id = db.session.execute(select(Question.id)).scalar_one()
     form = client.get(f"{BANK}/{question_id}/sua").get_data(as_text=True)
     assert script not in form and "<i>A</i>" not in form and "&lt;i&gt;A&lt;/i&gt;" in form
+
+
+def test_page_numbers_at_the_integers_limits_are_answered(app, client):
+    organizer(app, client)
+    with app.app_context():
+        make_questions(3)
+    for page in ("0", "-1", "abc", "9" * 30, str(2**63), str(2**31)):
+        response = client.get(f"{BANK}/", query_string={"page": page})
+        assert response.status_code == 200, page
