@@ -3,20 +3,19 @@
 from flask import Blueprint, render_template, request
 
 from contest.account import service
+from contest.paging import clamp_page
 from contest.web.guards import require_role
 
 bp = Blueprint("account_history", __name__)
 require_role(bp, lambda user: user.is_judge)
 PAGE_SIZE = 50
-# A page number beyond any real history: bigger ones (a typed 10**30) would overflow OFFSET.
-MAX_PAGE = 100_000
 
 
 @bp.route("/")
 def changes():
     """Corrections newest first, 50 a page, filtered by name or phone."""
     search = (request.args.get("q") or "").strip()[:120]
-    page = min(max(1, request.args.get("trang", 1, type=int)), MAX_PAGE)
+    page = clamp_page(request.args.get("trang", 1, type=int))
     rows, total = service.profile_changes(search or None, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return render_template(
         "account/history.html",
