@@ -13,19 +13,16 @@ front of the save cost a fifth of a served save (docs/sizing.md). Refused saves,
 queries, still count against a per-account limit (contest/web/rate_limits.py).
 """
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, case, cast, exists, func, select, update
-from sqlalchemy.types import Text
+from sqlalchemy import select
 
+from contest.attempts import queries
+from contest.attempts.queries import MAX_SAVES_PER_QUESTION
 from contest.attempts.service import AttemptRefused, choice_problem, ensure_current, find_attempt
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, AttemptStatus, User
-
-# No person changes one answer this often; a page or script stuck re-sending one is stopped here.
-MAX_SAVES_PER_QUESTION = 100
+from contest.models import AttemptItem, User
 
 
 class AttemptNotFound(LookupError):
@@ -81,75 +78,10 @@ def save_choice(
 def choice_update(
     user_id, attempt_id, position, choice, now: datetime, grace: timedelta, session_version: int
 ):
-    """The save's UPDATE and its parameters (named apart from the columns it sets)."""
-    return CHOICE_UPDATE, {
-        "owner": user_id,
-        "owner_session": session_version,
-        "attempt": attempt_id,
-        "item_position": position,
-        "choice": choice,
-        "choice_text": json.dumps(choice),
-        "now": now,
-        "accepts_after": now - grace,
-    }
-
-
-def build_choice_update():
-    # Built once: composing the statement (and its cache key) cost more than running it.
-    item = AttemptItem.__table__.c
-    attempt = Attempt.__table__.c
-    user = User.__table__.c
-    attempt_id = bindparam("attempt", type_=Integer)
-    owner = bindparam("owner", type_=Integer)
-    # Unanswered items hold JSON null (or SQL NULL): both read as the text "null" here.
-    unchanged = func.coalesce(cast(item.chosen, Text), "null") == bindparam(
-        "choice_text", type_=Text
+    """The save's UPDATE and its parameters."""
+    return queries.CHOICE_UPDATE, queries.choice_update_params(
+        user_id, session_version, attempt_id, position, choice, now, grace
     )
-    open_attempt = (
-        select(attempt.id)
-        .where(
-            attempt.id == attempt_id,
-            attempt.user_id == owner,
-            attempt.status == AttemptStatus.OPEN.value,
-            attempt.deadline >= bindparam("accepts_after", type_=attempt.deadline.type),
-        )
-        # PostgreSQL: a hand-in holding the attempt's row makes this save wait and then find it
-        # closed; a save holding it makes the hand-in wait and then count it. SQLite has one
-        # writer at a time, which orders them the same way.
-        .with_for_update(read=True)
-    )
-    deadline = select(attempt.deadline).where(attempt.id == attempt_id).scalar_subquery()
-    now = bindparam("now", type_=item.answered_at.type)
-    return (
-        update(AttemptItem.__table__)
-        .where(
-            item.attempt_id == attempt_id,
-            item.position == bindparam("item_position", type_=Integer),
-            item.saves < MAX_SAVES_PER_QUESTION,
-            exists(open_attempt),
-            # One lookup by primary key: the session's version is still the account's.
-            exists(
-                select(user.id).where(
-                    user.id == owner,
-                    user.session_version == bindparam("owner_session", type_=Integer),
-                )
-            ),
-        )
-        .values(
-            chosen=bindparam("choice", type_=item.chosen.type),
-            answered_at=case((unchanged, item.answered_at), else_=now),
-            saves=item.saves + 1,
-        )
-        # Only the counts are needed: the options' text stays in the database.
-        .returning(
-            func.json_array_length(item.options, type_=Integer),
-            func.json_array_length(item.correct, type_=Integer),
-            deadline,
-        )
-    )
-
-
-CHOICE_UPDATE = build_choice_update()
 
 
 def explain_refusal(

@@ -10,10 +10,10 @@ import json
 from html import escape
 
 from markupsafe import Markup
-from sqlalchemy import Integer, Row, Text, bindparam, cast, func, select
+from sqlalchemy import Row
 
+from contest.attempts import queries
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, Round
 from question_bank.models import LETTERS
 
 
@@ -25,14 +25,16 @@ def find_page(user_id: int, attempt_id: int) -> Row | None:
     """
     return (
         db.session.connection()
-        .execute(ATTEMPT_PAGE, {"attempt": attempt_id, "owner": user_id})
+        .execute(queries.ATTEMPT_PAGE, queries.attempt_page_params(attempt_id, user_id))
         .one_or_none()
     )
 
 
 def shown_questions(attempt_id: int) -> Markup:
     """Every question of the attempt as its fieldset, in order, as one piece of markup."""
-    rows = db.session.connection().execute(ATTEMPT_ITEMS, {"attempt": attempt_id})
+    rows = db.session.connection().execute(
+        queries.ATTEMPT_ITEMS, queries.attempt_items_params(attempt_id)
+    )
     return Markup(
         "\n".join(
             question_fieldset(
@@ -41,42 +43,6 @@ def shown_questions(attempt_id: int) -> Markup:
             for position, text, options, right_answers, chosen in rows
         )
     )
-
-
-_attempt, _round, _item = Attempt.__table__.c, Round.__table__.c, AttemptItem.__table__.c
-# Built once, as the page is loaded by every participant: see answers.py. Run on the session's
-# connection, without the ORM's handling of each statement, which plain rows do not need.
-ATTEMPT_PAGE = (
-    select(
-        _attempt.id,
-        _attempt.number,
-        _attempt.question_count,
-        _attempt.deadline,
-        _attempt.status,
-        _attempt.prediction,
-        _round.title.label("round_title"),
-        _round.prediction_enabled,
-        _round.prediction_prompt,
-    )
-    .join_from(Attempt.__table__, Round.__table__, _attempt.round_id == _round.id)
-    .where(
-        _attempt.id == bindparam("attempt", type_=Integer),
-        _attempt.user_id == bindparam("owner", type_=Integer),
-    )
-)
-# The JSON columns are read as their text and decoded here, the same on SQLite and PostgreSQL;
-# of the right answers only their count is read.
-ATTEMPT_ITEMS = (
-    select(
-        _item.position,
-        _item.text,
-        cast(_item.options, Text),
-        func.json_array_length(_item.correct),
-        cast(_item.chosen, Text),
-    )
-    .where(_item.attempt_id == bindparam("attempt", type_=Integer))
-    .order_by(_item.position)
-)
 
 
 def question_fieldset(position, text, options, right_answers: int, chosen) -> str:

@@ -6,20 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Integer, Row, bindparam, case, func, insert, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
-from contest.attempts import question_pool
+from contest.attempts import queries, question_pool
 from contest.domain import drawing, scoring, timing
 from contest.extensions import db
 from contest.models import (
     Attempt,
     AttemptItem,
     AttemptStatus,
-    Contest,
     ContestStatus,
-    Question,
     Round,
 )
 from contest.models.contest import quotas_by_topic
@@ -45,7 +42,7 @@ class AttemptRefused(Exception):
 def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
     """The attempt if it belongs to this user; someone else's attempt is as good as missing."""
     return db.session.execute(
-        OWN_ATTEMPT, {"attempt": attempt_id, "owner": user_id}
+        queries.OWN_ATTEMPT, queries.own_attempt_params(attempt_id, user_id)
     ).scalar_one_or_none()
 
 
@@ -78,7 +75,7 @@ class StartRules:
         contest_status: str,
         eligible_groups: list[str] | None,
     ) -> "StartRules":
-        """From the round's and contest's columns as stored, in START_RULES's order."""
+        """From the round's and contest's columns as stored, in queries.START_RULES's order."""
         return cls(
             round_id,
             opens_at,
@@ -118,61 +115,13 @@ def find_start_rules(
     """
     row = (
         db.session.connection()
-        .execute(START_RULES, {"round": round_id, "participant": user_id})
+        .execute(queries.START_RULES, queries.start_rules_params(round_id, user_id))
         .one_or_none()
     )
     if row is None:
         return None
     *columns, attempts_used, open_attempt_id = row
     return StartRules.from_columns(*columns), (attempts_used, open_attempt_id)
-
-
-# The start's statements are Core statements run on the session's connection
-# (`db.session.connection().execute`): in its transaction, without the ORM's handling of each
-# statement, which plain rows do not need.
-#
-# Built once: these run on every quiz page and start, and composing an ORM statement with its
-# loader options (and its cache key) cost about as much as running it. Every page about an
-# attempt shows its round: one query instead of a lazy load after. The start reads plain
-# columns: loading a Round and its Contest as ORM objects cost a tenth of the start.
-OWN_ATTEMPT = (
-    select(Attempt)
-    .options(joinedload(Attempt.round))
-    .where(
-        Attempt.id == bindparam("attempt", type_=Integer),
-        Attempt.user_id == bindparam("owner", type_=Integer),
-    )
-)
-_r, _c, _a = Round.__table__.c, Contest.__table__.c, Attempt.__table__.c
-_participants_attempts = (
-    _a.user_id == bindparam("participant", type_=Integer),
-    _a.round_id == _r.id,
-)
-START_RULES = (
-    select(
-        _r.id,
-        _r.opens_at,
-        _r.closes_at,
-        _r.question_count,
-        _r.topic_quotas,
-        _r.time_limit_seconds,
-        _r.attempts_allowed,
-        _r.shuffle_options,
-        _c.status,
-        _c.eligible_groups,
-        # What attempts_so_far reads, in the same statement.
-        select(func.count())
-        .where(*_participants_attempts)
-        .scalar_subquery()
-        .label("attempts_used"),
-        select(func.max(case((_a.status == AttemptStatus.OPEN.value, _a.id))))
-        .where(*_participants_attempts)
-        .scalar_subquery()
-        .label("open_attempt_id"),
-    )
-    .join_from(Round.__table__, Contest.__table__, _r.contest_id == _c.id)
-    .where(_r.id == bindparam("round", type_=Integer))
-)
 
 
 def check_may_start(user: Participant, rules: StartRules, now: datetime) -> None:
@@ -190,21 +139,10 @@ def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
     """How many attempts the participant has made in the round, and the open one's id if any."""
     used, open_id = (
         db.session.connection()
-        .execute(ATTEMPTS_SO_FAR, {"participant": user_id, "in_round": round_id})
+        .execute(queries.ATTEMPTS_SO_FAR, queries.attempts_so_far_params(user_id, round_id))
         .one()
     )
     return used, open_id
-
-
-# The start's statements are built once: composing a statement and its cache key cost about as
-# much as running it on SQLite.
-_attempt = Attempt.__table__.c
-ATTEMPTS_SO_FAR = select(
-    func.count(), func.max(case((_attempt.status == AttemptStatus.OPEN.value, _attempt.id)))
-).where(
-    _attempt.user_id == bindparam("participant", type_=Integer),
-    _attempt.round_id == bindparam("in_round", type_=Integer),
-)
 
 
 def start_attempt(
@@ -252,7 +190,7 @@ def begin_attempt(
         attempt_id = (
             db.session.connection()
             .execute(
-                INSERT_ATTEMPT,
+                queries.INSERT_ATTEMPT,
                 {
                     "round_id": rules.round_id,
                     "user_id": user.id,
@@ -266,7 +204,7 @@ def begin_attempt(
             .scalar_one()
         )
         rows = item_rows(attempt_id, question_ids, questions, rules.shuffle_options, rng)
-        db.session.connection().execute(INSERT_ITEMS, rows)
+        db.session.connection().execute(queries.INSERT_ITEMS, rows)
         db.session.commit()
     except IntegrityError:
         # Two tabs pressed start at once: the database let one through; join it.
@@ -276,12 +214,6 @@ def begin_attempt(
             raise
         return winner
     return attempt_id
-
-
-# Built once, as the reads above: building an INSERT (and its cache key) on every start cost
-# more than running it.
-INSERT_ATTEMPT = insert(Attempt.__table__).returning(_attempt.id)
-INSERT_ITEMS = insert(AttemptItem.__table__)
 
 
 def draw_for_round(
@@ -313,19 +245,11 @@ def draw_for_round(
 
 def drawn_questions(question_ids: Sequence[int]) -> list[Row]:
     """What an item copies from each drawn question, read as plain rows (no ORM objects)."""
-    return db.session.connection().execute(DRAWN_QUESTIONS, {"drawn": list(question_ids)}).all()
-
-
-_question = Question.__table__.c
-DRAWN_QUESTIONS = select(
-    _question.id,
-    _question.topic_id,
-    _question.active,
-    _question.version,
-    _question.text,
-    _question.options,
-    _question.correct,
-).where(_question.id.in_(bindparam("drawn", expanding=True)))
+    return (
+        db.session.connection()
+        .execute(queries.DRAWN_QUESTIONS, queries.drawn_questions_params(question_ids))
+        .all()
+    )
 
 
 def item_rows(
