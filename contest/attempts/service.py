@@ -89,22 +89,6 @@ class StartRules:
             eligible_groups or [],
         )
 
-    @classmethod
-    def of(cls, round_: Round) -> "StartRules":
-        contest = round_.contest
-        return cls.from_columns(
-            round_.id,
-            round_.opens_at,
-            round_.closes_at,
-            round_.question_count,
-            round_.topic_quotas,
-            round_.time_limit_seconds,
-            round_.attempts_allowed,
-            round_.shuffle_options,
-            contest.status,
-            contest.eligible_groups,
-        )
-
 
 def find_start_rules(
     round_id: int, user_id: int
@@ -154,9 +138,13 @@ def start_attempt(
     grace: timedelta,
     pool_seconds: float,
 ) -> Attempt:
-    """Resume the open attempt, or draw and store a new one. A reload never draws again."""
+    """Resume the open attempt, or draw and store a new one. A reload never draws again.
+
+    The start page's path, for callers holding a round: the rules and the attempts so far are
+    read as the page reads them (`find_start_rules`), then `begin_attempt`."""
+    rules, so_far = find_start_rules(round_.id, user.id)
     attempt_id = begin_attempt(
-        user, StartRules.of(round_), now, rng, grace=grace, pool_seconds=pool_seconds
+        user, rules, now, rng, so_far, grace=grace, pool_seconds=pool_seconds
     )
     return db.session.get(Attempt, attempt_id)
 

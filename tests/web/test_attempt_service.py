@@ -12,7 +12,7 @@ from contest.attempts import service
 from contest.attempts.answers import save_choice
 from contest.domain.clock import utcnow
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem, Question, Round, User
+from contest.models import Attempt, AttemptItem, Question, User
 from tests.factories import POOL_SECONDS, make_contest, make_questions, make_round, make_user
 
 GRACE = timedelta(seconds=10)
@@ -207,11 +207,12 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
 
     def press_start(seed: int) -> None:
         with ctx.app_context():
-            user, round_ = db.session.get(User, user_id), db.session.get(Round, round_id)
+            user = db.session.get(User, user_id)
+            rules, _so_far = service.find_start_rules(round_id, user_id)
             started.append(
                 service.begin_attempt(
                     user,
-                    service.StartRules.of(round_),
+                    rules,
                     utcnow(),
                     random.Random(seed),
                     grace=GRACE,
@@ -230,7 +231,7 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
 
 
 def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
-    """The start page reads a round's rules as one plain row; start_attempt takes the ORM round."""
+    """The start page reads a round's rules as one plain row: the same as the round holds."""
     from contest.models import Contest
 
     round_ = make_round(
@@ -243,7 +244,18 @@ def test_the_start_reads_the_same_rules_as_the_round_holds(ctx):
     user = make_user(group="can_bo")
     for rules_round in (round_, plain):
         rules, so_far = service.find_start_rules(rules_round.id, user.id)
-        assert rules == service.StartRules.of(rules_round) and so_far == (0, None)
+        assert so_far == (0, None)
+        assert (rules.round_id, rules.opens_at, rules.closes_at) == (
+            rules_round.id,
+            rules_round.opens_at,
+            rules_round.closes_at,
+        )
+        assert (rules.question_count, rules.shuffle_options, rules.attempts_allowed) == (
+            rules_round.question_count,
+            rules_round.shuffle_options,
+            rules_round.attempts_allowed,
+        )
+        assert rules.contest_status == rules_round.contest.status
     rules, _so_far = service.find_start_rules(round_.id, user.id)
     assert rules.quotas_by_topic == {1: 4, 2: 3} and rules.eligible_groups == ["can_bo"]
     assert rules.time_limit == timedelta(seconds=600) and rules.attempts_allowed is None
