@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from sqlalchemy import func, select
 
 from contest.extensions import db
@@ -110,3 +111,22 @@ def test_pages_are_compressed_for_slow_networks(app, tmp_path):
     response = app.test_client().get("/the-le", headers={"Accept-Encoding": "gzip"})
     assert response.headers.get("Content-Encoding") == "gzip"
     assert int(response.headers["Content-Length"]) < 4000
+
+
+def test_what_the_remembered_links_assume_still_holds(app):
+    """Template links are remembered by endpoint, values and mount path (web/templating.py):
+    true only while no URL defaults or value preprocessors can change a link, and while the
+    URL map is fixed once the app has served (Flask refuses new routes then)."""
+    assert not any(app.url_default_functions.values())
+    assert not any(app.url_value_preprocessors.values())
+    for blueprint in app.blueprints.values():
+        assert not any(blueprint.url_default_functions.values()), blueprint.name
+        assert not any(blueprint.url_value_preprocessors.values()), blueprint.name
+    app.test_client().get("/")
+    with pytest.raises(AssertionError, match="can no longer be called"):
+        app.add_url_rule("/moi", "moi", lambda: "")
+    # Links that carry a query string are keyed by it: two pages, two links.
+    with app.test_request_context("/"):
+        remembered = app.jinja_env.globals["url_for"]
+        assert remembered("bank.index", page=2) != remembered("bank.index", page=3)
+        assert remembered("bank.index", page=2) == remembered("bank.index", page=2)
