@@ -7,7 +7,7 @@ session's connection (or, for the save, a connection of its own), without the OR
 of each statement, which plain rows do not need.
 
 Each statement's bound parameters are listed in PARAMETERS, and callers build them with the
-functions at the end of this module: tests/web/test_queries.py checks that every statement
+functions at the end of this module: tests/attempts/test_queries.py checks that every statement
 binds exactly the names listed and that each builder gives exactly those names.
 """
 

@@ -29,7 +29,7 @@ SNAPSHOT_BATCH = 5000
 # Entries whose prediction errors one commit writes when a round is frozen.
 FREEZE_BATCH = 10_000
 # A published line's fields, in the order the SHA-256 covers them: every column of SnapshotRow
-# but its publication (tests/web/test_results.py checks that they agree).
+# but its publication (tests/results/test_results.py checks that they agree).
 SNAPSHOT_FIELDS = (
     "position",
     "rank",

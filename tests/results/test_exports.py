@@ -1,5 +1,5 @@
 """Excel exports of a round, opened again with openpyxl, on rounds whose results were worked
-out by hand (the same round as tests/web/test_results.py), and with hostile text."""
+out by hand (the same round as tests/results/test_results.py), and with hostile text."""
 
 import csv
 import io

@@ -17,8 +17,8 @@ from contest import create_app
 from contest.account import tokens
 from contest.extensions import db, limiter
 from contest.models import User
+from tests.attempts.test_quiz import attempt_id_from, save, setup_round, start
 from tests.factories import PASSWORD, csrf_token, login, make_user
-from tests.web.test_quiz import attempt_id_from, save, setup_round, start
 
 CHANGE = "/tai-khoan/doi-mat-khau"
 FORGOT = "/tai-khoan/quen-mat-khau"

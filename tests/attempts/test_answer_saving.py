@@ -10,8 +10,8 @@ from contest.attempts import answers
 from contest.attempts.service import finalize
 from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
+from tests.attempts.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
 from tests.factories import csrf_token, login
-from tests.web.test_quiz import attempt_id_from, items, right_choice, save, setup_round, start
 
 GRACE = timedelta(seconds=10)
 

@@ -12,7 +12,7 @@ from contest.auth import accounts
 from contest.auth.forms import parse_vietnamese_date
 from contest.extensions import db
 from contest.models import User
-from tests.web.test_auth import register
+from tests.auth.test_auth import register
 
 
 def values(phone: str, **changes) -> dict:

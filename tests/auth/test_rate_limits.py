@@ -198,7 +198,7 @@ def test_logged_in_limits_are_per_account_not_per_address(app, hosts):
 def test_answer_saves_that_go_through_are_capped_per_question_not_per_account(app, hosts):
     """The account limit counts refusals and predictions only: a participant answering and
     changing answers is never stopped by it; the per-question cap stops a stuck page."""
-    from tests.web.test_quiz import attempt_id_from, save, setup_round, start
+    from tests.attempts.test_quiz import attempt_id_from, save, setup_round, start
 
     round_id = setup_round(app)
     host = hosts()

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import User
+from tests.attempts.test_quiz import attempt_id_from, save, setup_round, start
 from tests.factories import csrf_token, login, make_user
-from tests.web.test_quiz import attempt_id_from, save, setup_round, start
 
 
 def logged_in(client) -> bool:

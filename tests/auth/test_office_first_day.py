@@ -18,9 +18,9 @@ from werkzeug.security import generate_password_hash
 from contest.auth import accounts, throttles
 from contest.extensions import db
 from contest.models import User
+from tests.auth.test_auth import VALID
+from tests.auth.test_rate_limits import MEMORY, limited_app, memory_clock  # noqa: F401
 from tests.factories import PASSWORD, csrf_token, make_agency, make_user
-from tests.web.test_auth import VALID
-from tests.web.test_rate_limits import MEMORY, limited_app, memory_clock  # noqa: F401
 
 NGINX = "127.0.0.1"
 OFFICE = "203.0.113.10"  # the office's public address (TEST-NET-3)
