@@ -16,11 +16,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from contest.attempts import answers, payloads, quiz_page, service
 from contest.domain import timing
-from contest.extensions import db
 from contest.models import Attempt, AttemptStatus
 from contest.results.ranking import participant_rank
 from contest.web import rate_limits
@@ -212,13 +210,5 @@ def result(attempt_id: int):
 @login_required
 def mine():
     """The participant's own attempts, newest first."""
-    rows = (
-        db.session.execute(
-            select(Attempt).where(Attempt.user_id == current_user.id).order_by(Attempt.id.desc())
-        )
-        .scalars()
-        .all()
-    )
-    now = app_now()
-    attempts = [service.ensure_current(attempt, now, app_grace()) for attempt in rows]
+    attempts = service.participant_attempts(current_user.id, app_now(), app_grace())
     return render_template("attempts/mine.html", attempts=attempts)

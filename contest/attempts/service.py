@@ -396,3 +396,25 @@ def close_expired(now: datetime, grace: timedelta, batch_size: int = 500) -> int
             return closed
         for attempt in batch:
             closed += finalize(attempt, attempt.deadline, AttemptStatus.EXPIRED)
+
+
+def participant_attempts(user_id: int, now: datetime, grace: timedelta) -> list[Attempt]:
+    """The participant's attempts, newest first, each closed first if its time has run out."""
+    rows = (
+        db.session.execute(
+            select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+    return [ensure_current(attempt, now, grace) for attempt in rows]
+
+
+def open_attempts_by_round(user_id: int) -> dict[int, int]:
+    """Round id → the participant's open attempt there, for the home page's buttons."""
+    rows = db.session.execute(
+        select(Attempt.round_id, Attempt.id).where(
+            Attempt.user_id == user_id, Attempt.status == AttemptStatus.OPEN
+        )
+    )
+    return dict(rows.all())

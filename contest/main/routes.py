@@ -2,13 +2,12 @@
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
+from contest.attempts import service as attempt_service
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.ranking import describe_chain
 from contest.domain.schedule import next_event, round_state
-from contest.extensions import db
-from contest.models import Attempt, AttemptStatus
+from contest.main import service
 from contest.results import service as results
 from contest.setup.contests import current_contest, windows
 from contest.web.timekeeping import app_now
@@ -19,12 +18,7 @@ bp = Blueprint("main", __name__)
 def open_attempts_by_round() -> dict[int, int]:
     if not current_user.is_authenticated:
         return {}
-    rows = db.session.execute(
-        select(Attempt.round_id, Attempt.id).where(
-            Attempt.user_id == current_user.id, Attempt.status == AttemptStatus.OPEN
-        )
-    )
-    return dict(rows.all())
+    return attempt_service.open_attempts_by_round(current_user.id)
 
 
 @bp.route("/")
@@ -61,7 +55,7 @@ def rules():
 @bp.route("/healthz")
 def health():
     """For load balancers: the process answers and the database is reachable."""
-    db.session.execute(select(1))
+    service.database_answers()
     return {"status": "ok"}
 
 

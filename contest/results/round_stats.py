@@ -198,3 +198,8 @@ def question_stats(
         for qid, text, source, drawn, ok in db.session.execute(query)
     ]
     return sorted(lines, key=lambda line: (line.share_correct or 0, -line.drawn, line.question_id))
+
+
+def agencies_in_order() -> list[Agency]:
+    """Every agency, parents before their children, for the judges' agency filter."""
+    return hierarchy_order(db.session.execute(select(Agency)).scalars().all())

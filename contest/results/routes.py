@@ -19,7 +19,7 @@ from flask_login import current_user
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
 from contest.extensions import db
-from contest.models import Agency, Round
+from contest.models import Round
 from contest.models.user import GROUP_LABELS
 from contest.results import round_stats
 from contest.results import service as results
@@ -77,7 +77,7 @@ def ranking(round_id: int):
         pages=max(1, -(-total // PAGE_SIZE)),
         group=group,
         agency_id=agency_id,
-        agencies=round_stats.hierarchy_order(db.session.execute(db.select(Agency)).scalars().all()),
+        agencies=round_stats.agencies_in_order(),
         chain=results.chain_description(round_),
         publication=results.latest_publication(round_.id),
         export_kinds=KINDS,

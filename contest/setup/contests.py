@@ -1,10 +1,10 @@
 """Finding the contest and rounds a page shows; the contest-wide prize settings."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest.domain.schedule import Window
 from contest.extensions import db
-from contest.models import Contest, ContestStatus, Round
+from contest.models import Agency, Contest, ContestStatus, Question, Round
 
 
 def current_contest() -> Contest | None:
@@ -35,3 +35,12 @@ def save_prize_settings(
     contest.several_prizes_per_person = several_prizes_per_person
     contest.collective_measure = collective_measure
     db.session.commit()
+
+
+def bank_and_agency_sizes() -> tuple[int, int]:
+    """Active questions in the bank and agencies in the list, for the organizers' dashboard."""
+    questions = db.session.execute(
+        select(func.count()).select_from(Question).where(Question.active.is_(True))
+    ).scalar_one()
+    agencies = db.session.execute(select(func.count()).select_from(Agency)).scalar_one()
+    return questions, agencies

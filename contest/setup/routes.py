@@ -3,10 +3,9 @@
 from dataclasses import asdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
 
 from contest.extensions import db
-from contest.models import Agency, Contest, Question, Round
+from contest.models import Contest, Round
 from contest.results.participation import round_participation
 from contest.setup import contests
 from contest.setup import rounds as round_service
@@ -22,14 +21,13 @@ require_role(bp, lambda user: user.is_organizer)
 def dashboard():
     """Participation per round, live, and the size of the bank."""
     contest = current_contest()
+    question_count, agency_count = contests.bank_and_agency_sizes()
     return render_template(
         "setup/dashboard.html",
         contest=contest,
         participation=round_participation(contest.id) if contest else {},
-        question_count=db.session.execute(
-            select(func.count()).select_from(Question).where(Question.active.is_(True))
-        ).scalar_one(),
-        agency_count=db.session.execute(select(func.count()).select_from(Agency)).scalar_one(),
+        question_count=question_count,
+        agency_count=agency_count,
         settings_form=ContestSettingsForm(obj=contest) if contest else None,
     )
 
