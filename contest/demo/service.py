@@ -3,7 +3,7 @@
 import json
 import os
 import secrets
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -122,6 +122,9 @@ def add_accounts(agencies: dict[str, Agency]) -> dict[str, dict]:
             participant_group=ParticipantGroup.CIVIL_SERVANT,
             agency=home_agency,
             prize_eligible=role == Role.PARTICIPANT,
+            # A complete profile, so that the profile page saves as it is.
+            date_of_birth=date(1990, 3, 15),
+            gender="nam",
         )
         user.set_password(password)
         db.session.add(user)
