@@ -278,6 +278,7 @@ def test_history_pages_fifty_at_a_time_newest_first(app):
     judge = logged_in(app, "0912000900")
     first = judge.get(HISTORY).get_data(as_text=True)
     assert "Trang 1/2" in first and "52 thay đổi" in first
+    assert 'href="/giam-khao/thay-doi-ho-so/?trang=2">Sau' in first
     assert first.index("<td>Tên 25</td>") < first.index("<td>Tên 23</td>")
     second = judge.get(HISTORY, query_string={"trang": 2}).get_data(as_text=True)
     assert "<td>Tên 0</td>" in second and "<td>Tên 25</td>" not in second

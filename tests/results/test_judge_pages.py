@@ -195,3 +195,18 @@ def test_public_export_masks_phones(app, judged):
     assert "0912000000" in full_text and "0912000000" not in masked_text
     masked.close()
     full.close()
+
+
+def test_the_ranking_pages_keep_the_filters_in_their_links(app, judged, monkeypatch):
+    from contest.results import routes
+
+    round_id, commune, _district = judged
+    monkeypatch.setattr(routes, "PAGE_SIZE", 1)
+    client = app.test_client()
+    login(client, "0900000001")
+    html = client.get(f"/giam-khao/vong/{round_id}?co_quan={commune}").get_data(as_text=True)
+    assert "Trang 1/2" in html
+    next_link = re.search(r'<a href="([^"]+)">Sau ›</a>', html).group(1)
+    assert "trang=2" in next_link and f"co_quan={commune}" in next_link
+    second = client.get(f"/giam-khao/vong/{round_id}?co_quan={commune}&trang=2")
+    assert "‹ Trước" in second.get_data(as_text=True)
