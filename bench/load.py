@@ -446,7 +446,7 @@ def prepare_database(
         contest = Contest(
             slug="bench-load",
             title="Cuộc thi tìm hiểu kiểm soát thủ tục hành chính (bench)",
-            rules_text="Thể lệ.",
+            rules_intro="Thể lệ.",
             status="open",
         )
         round_ = Round(

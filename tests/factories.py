@@ -69,7 +69,7 @@ def make_contest(status="open", eligible_groups=None) -> Contest:
     contest = Contest(
         slug=f"cuoc-thi-{utcnow().timestamp()}",
         title="Cuộc thi tìm hiểu kiểm soát thủ tục hành chính",
-        rules_text="Thể lệ thử nghiệm.",
+        rules_intro="Thể lệ thử nghiệm.",
         status=status,
         eligible_groups=eligible_groups or [],
     )

@@ -14,7 +14,7 @@ from contest.bank.service import existing_keys, save_questions
 from contest.domain.clock import from_vietnam, to_vietnam
 from contest.extensions import db
 from contest.models import Agency, Contest, ContestStatus, ParticipantGroup, Role, Round, User
-from contest.setup.rules_text import DEMO_RULES
+from contest.setup import rules_text
 from question_bank import read_question_file
 
 DEMO_TITLE = "Cuộc thi trực tuyến tìm hiểu hoạt động kiểm soát thủ tục hành chính"
@@ -82,7 +82,14 @@ def demo_contest(now: datetime) -> Contest:
         slug="kiem-soat-tthc",
         title=DEMO_TITLE,
         organizer_name="Ủy ban nhân dân tỉnh (dữ liệu minh họa)",
-        rules_text=DEMO_RULES,
+        summary="Tìm hiểu hoạt động kiểm soát thủ tục hành chính, thi trắc nghiệm trực tuyến.",
+        contact_phone="0239 3855 555",
+        contact_email="bantochuc@example.gov.vn",
+        rules_intro=rules_text.DEMO_RULES_INTRO,
+        rules_participants=rules_text.DEMO_RULES_PARTICIPANTS,
+        rules_prizes=rules_text.DEMO_RULES_PRIZES,
+        rules_complaints=rules_text.DEMO_RULES_COMPLAINTS,
+        participation_target=60,
         status=ContestStatus.OPEN,
         eligible_groups=[ParticipantGroup.CIVIL_SERVANT.value, ParticipantGroup.CITIZEN.value],
     )

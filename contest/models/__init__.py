@@ -2,14 +2,26 @@
 
 from contest.models.agency import Agency
 from contest.models.attempt import Attempt, AttemptItem, AttemptStatus
+from contest.models.audit import AuditEvent
 from contest.models.bank_upload import BankUpload
-from contest.models.contest import Contest, ContestStatus, PredictionTarget, RevealAnswers, Round
+from contest.models.contest import (
+    Announcement,
+    Contest,
+    ContestAccess,
+    ContestStatus,
+    PredictionTarget,
+    RevealAnswers,
+    Round,
+)
 from contest.models.profile_change import ProfileChange
 from contest.models.question import Question, Topic
 from contest.models.results import ResultPublication, RoundEntry, SnapshotRow
 from contest.models.user import ParticipantGroup, Role, User
 
 __all__ = [
+    "Announcement",
+    "AuditEvent",
+    "ContestAccess",
     "Agency",
     "Attempt",
     "AttemptItem",

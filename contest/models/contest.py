@@ -1,9 +1,20 @@
 """Contests and their rounds (tuần thi, đợt thi)."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from contest.domain.clock import utcnow
@@ -15,6 +26,8 @@ class ContestStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+    # Kept for the record, listed nowhere for participants.
+    ARCHIVED = "archived"
 
 
 class PredictionTarget(StrEnum):
@@ -33,13 +46,49 @@ class RevealAnswers(StrEnum):
     NEVER = "never"
 
 
+# Profile fields a contest may require before a participant starts an attempt.
+REQUIRABLE_FIELDS = ("national_id", "email", "phone", "date_of_birth", "address", "agency_id")
+
+
 class Contest(db.Model):
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'archived')", name="status"),
+        CheckConstraint("minimum_age IS NULL OR minimum_age BETWEEN 1 AND 120", name="minimum_age"),
+        CheckConstraint(
+            "participation_target IS NULL OR participation_target BETWEEN 1 AND 100",
+            name="participation_target",
+        ),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
+    # One or two sentences: the home page's card and the link preview in chat apps.
+    summary: Mapped[str | None] = mapped_column(String(500))
     organizer_name: Mapped[str | None] = mapped_column(String(300))
-    rules_text: Mapped[str] = mapped_column(Text, default="")
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    hotline: Mapped[str | None] = mapped_column(String(200))
+    # The organizing body's emblem, kept in the database so that every host can serve it.
+    emblem: Mapped[bytes | None] = mapped_column(LargeBinary)
+    emblem_type: Mapped[str | None] = mapped_column(String(40))
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    # Free text around the generated rules, in Markdown (rendered without raw HTML).
+    rules_intro: Mapped[str] = mapped_column(Text, default="")
+    rules_participants: Mapped[str] = mapped_column(Text, default="")
+    rules_prizes: Mapped[str] = mapped_column(Text, default="")
+    rules_complaints: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=ContestStatus.DRAFT)
+    # Profile fields (REQUIRABLE_FIELDS) a participant must have filled in to start.
+    required_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    minimum_age: Mapped[int | None] = mapped_column(SmallInteger)
+    # Typed once per participant and contest (ContestAccess) when the organizer sets one.
+    access_code: Mapped[str | None] = mapped_column(String(64))
+    # False: participants see their own score and rank only after the contest closes.
+    results_visible: Mapped[bool] = mapped_column(default=True)
+    # The participation rate (percent of headcount) agencies are expected to reach.
+    participation_target: Mapped[int | None] = mapped_column(SmallInteger)
     # Participant groups allowed to take part; an empty list means everyone.
     eligible_groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     # False: a person who wins in several rounds keeps only the higher prize.
@@ -47,10 +96,40 @@ class Contest(db.Model):
     # How agencies are ranked for collective prizes: participants, participation_rate, average_score.
     collective_measure: Mapped[str] = mapped_column(String(30), default="participation_rate")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     rounds: Mapped[list["Round"]] = relationship(
         back_populates="contest", order_by="Round.number", cascade="all, delete-orphan"
     )
+    announcements: Mapped[list["Announcement"]] = relationship(
+        back_populates="contest",
+        order_by="Announcement.starts_at.desc()",
+        cascade="all, delete-orphan",
+    )
+
+
+class ContestAccess(db.Model):
+    """A participant typed the contest's access code: asked once per contest."""
+
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Announcement(db.Model):
+    """A short notice on the contest's home page between two moments (UTC)."""
+
+    __table_args__ = (CheckConstraint("ends_at IS NULL OR ends_at > starts_at", name="window"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    contest: Mapped[Contest] = relationship(back_populates="announcements")
 
 
 class Round(db.Model):
@@ -64,6 +143,7 @@ class Round(db.Model):
         CheckConstraint(
             "results_status IN ('draft', 'reviewed', 'published')", name="results_status"
         ),
+        CheckConstraint("minimum_wait_minutes >= 0", name="minimum_wait"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,10 +155,15 @@ class Round(db.Model):
     question_count: Mapped[int]
     # {topic_id (as text, JSON keys are strings): number of questions from that topic}
     topic_quotas: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # {difficulty 1..3 (as text): number of questions of that difficulty}
+    difficulty_quotas: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     time_limit_seconds: Mapped[int]
     # None: unlimited attempts.
     attempts_allowed: Mapped[int | None]
     counted_attempt: Mapped[str] = mapped_column(String(10), default="best")
+    # At most one attempt per Vietnam calendar day, and minutes to wait between two attempts.
+    one_attempt_per_day: Mapped[bool] = mapped_column(default=False, server_default=false())
+    minimum_wait_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     shuffle_options: Mapped[bool] = mapped_column(default=True)
     reveal_answers: Mapped[str] = mapped_column(String(20), default=RevealAnswers.AFTER_CLOSE)
     prediction_enabled: Mapped[bool] = mapped_column(default=False)
@@ -107,7 +192,10 @@ class Round(db.Model):
     def quotas_by_topic(self) -> dict[int, int]:
         return quotas_by_topic(self.topic_quotas)
 
+    def quotas_by_difficulty(self) -> dict[int, int]:
+        return quotas_by_topic(self.difficulty_quotas)
+
 
 def quotas_by_topic(topic_quotas: dict[str, int] | None) -> dict[int, int]:
-    """`Round.topic_quotas` as stored (JSON keys are text) with topic ids as numbers."""
+    """Quotas as stored (JSON keys are text: topic ids, difficulties) with numbers as keys."""
     return {int(topic): int(n) for topic, n in (topic_quotas or {}).items()}
