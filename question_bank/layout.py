@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from .cells import set_text
 from .models import LETTERS
-from .text import escape_for_xlsx
 
 SHEET_TITLE = "Câu hỏi"
 TITLE_ROW = 1
@@ -21,6 +20,8 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 WRAP = Alignment(wrap_text=True, vertical="top")
 
+__all__ = ["set_text"]  # the shared text writer, re-exported for the bank's writers
+
 
 def headers(option_count: int) -> list[str]:
     """STT, Câu hỏi, Phương án A.., Đáp án đúng, Chủ đề, Mức độ, Giải thích, Căn cứ."""
@@ -32,24 +33,6 @@ def width(header: str) -> int:
     if header.startswith("Phương án"):
         return 28
     return _WIDTHS.get(header, 36)
-
-
-def safe_text(text: str) -> str:
-    """A string openpyxl will store literally: no control characters, escapes protected."""
-    if not text.isprintable():
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return escape_for_xlsx(text)
-
-
-def set_text(cell, value: object):
-    """Put a value in a cell; strings are always text, never formulas."""
-    if isinstance(value, str):
-        cell.value = safe_text(value)
-        if cell.data_type != "s":  # "=..." would otherwise become a formula
-            cell.data_type = "s"
-    else:
-        cell.value = value
-    return cell
 
 
 def number_value(number: str | None) -> int | str | None:

@@ -142,3 +142,27 @@ def test_template_has_instructions_and_answer_list():
     lists = book[answer.formula1.split("!")[0].strip("'")]
     choices = [c.value for c in lists["A"]]
     assert choices[:4] == ["A", "B", "C", "D"] and "A, B" in choices and "A, C" in choices
+
+
+def test_risky_text_is_quote_prefixed_like_the_round_exports():
+    """The bank export and the round exports share one text writer: text that a spreadsheet
+    could run as a formula is a string cell with the quote prefix, its content unchanged."""
+    sheet = openpyxl.load_workbook(io.BytesIO(written())).active
+    risky = {"=SUM(A1:A3) là gì?", "=1+1", "+84", "-5", "@x"}
+    seen = set()
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value in risky:
+                seen.add(cell.value)
+                assert cell.data_type == "s"
+                assert cell.quotePrefix, cell.coordinate
+            elif isinstance(cell.value, str) and cell.value.startswith("Thủ tục"):
+                assert not cell.quotePrefix
+    assert seen == risky
+
+
+def test_text_longer_than_a_cell_holds_is_cut_at_the_limit():
+    long = ParsedQuestion(0, "x" * 40000, ("A", "B"), (0,))
+    sheet = openpyxl.load_workbook(io.BytesIO(written([long]))).active
+    lengths = [len(c.value) for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert max(lengths) == 32767

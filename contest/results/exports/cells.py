@@ -1,39 +1,15 @@
 """Cell values for exports: text that stays text, and masked personal numbers.
 
-A string starting with "=", "+", "-", "@", a tab or a carriage return could run as a formula
-in Excel or LibreOffice (the "CSV injection" family). Such text is written as a string cell
-(never a formula: openpyxl would otherwise turn "=…" into one) with Excel's quote prefix set,
-so the cell also stays text when someone edits it; its content is unchanged, with no
-apostrophe added. Control characters the file format cannot hold are removed.
+The text rules (formula-safe, cleaned, length-capped) are question_bank/cells.py's, the one
+text writer every xlsx of the application shares; this module makes write-only cells of them.
 """
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import Cell
 
-from question_bank.text import escape_for_xlsx
+from question_bank.cells import clean_text, needs_guard
 
-# Characters that make spreadsheet programs read a cell as a formula or a command.
-RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-# openpyxl turns these exact strings into error cells (#N/A, …): keep them as text too.
-ERROR_LOOKALIKE = "#"
-MAX_CELL_TEXT = 32767
-
-
-def clean_text(value: object) -> str:
-    """The text a cell can hold literally: control characters other than tab and line feed
-    removed, line breaks as "\\n", literal `_xHHHH_` sequences protected, at most 32,767
-    characters."""
-    text = value if isinstance(value, str) else str(value)
-    if not text.isprintable():
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
-    return escape_for_xlsx(text)[:MAX_CELL_TEXT]
-
-
-def needs_guard(text: str) -> bool:
-    """True when a spreadsheet program could read the text as something other than text."""
-    return text.startswith(RISKY_STARTS) or text.startswith(ERROR_LOOKALIKE)
+__all__ = ["clean_text", "needs_guard"]
 
 
 def guarded_cell(sheet, text: str) -> Cell:
