@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_response_headers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
@@ -106,6 +107,12 @@ def register_errorhandlers(app: Flask) -> None:
     from contest.web.errors import register
 
     register(app)
+
+
+def register_response_headers(app: Flask) -> None:
+    from contest.web import security_headers
+
+    security_headers.register(app)
 
 
 def register_template_helpers(app: Flask) -> None:

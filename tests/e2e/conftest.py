@@ -225,8 +225,21 @@ def browser():
 
 @pytest.fixture
 def new_context(browser, site):
-    """Opens browser contexts (phone-sized unless told otherwise) and closes them afterwards."""
+    """Opens browser contexts (phone-sized unless told otherwise) and closes them afterwards.
+
+    Every page of every context runs under the app's Content-Security-Policy: a console message
+    about a violation (an inline script, style or handler the policy refused) fails the test.
+    """
     opened = []
+    violations: list[str] = []
+
+    def watch(page):
+        page.on(
+            "console",
+            lambda message: violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None,
+        )
 
     def open_context(device=support.PHONE, **options):
         context = browser.new_context(
@@ -237,12 +250,14 @@ def new_context(browser, site):
             **options,
         )
         context.set_default_timeout(10_000)
+        context.on("page", watch)
         opened.append(context)
         return context
 
     yield open_context
     for context in opened:
         context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
 
 
 @pytest.fixture
