@@ -144,6 +144,7 @@ class Round(db.Model):
             "results_status IN ('draft', 'reviewed', 'published')", name="results_status"
         ),
         CheckConstraint("minimum_wait_minutes >= 0", name="minimum_wait"),
+        CheckConstraint("minimum_correct_for_prize >= 0", name="minimum_correct_for_prize"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -177,10 +178,17 @@ class Round(db.Model):
     # The value predictions are compared with, frozen when the round closes.
     prediction_actual: Mapped[int | None] = mapped_column(BigInteger)
     prediction_actual_at: Mapped[datetime | None]
-    # Prizes per participant group: {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}.
+    # Prizes for each participant group unless `group_prize_counts` names the group:
+    # {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}.
     prize_counts: Mapped[dict[str, int]] = mapped_column(
         JSON, default=lambda: {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}
     )
+    # A group's own counts: {"can_bo": {"nhat": 1, ...}, "nhan_dan": {...}}.
+    group_prize_counts: Mapped[dict[str, dict[str, int]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
+    # No prize, at any level, below this many correct answers (0: no minimum).
+    minimum_correct_for_prize: Mapped[int] = mapped_column(default=0, server_default="0")
     results_status: Mapped[str] = mapped_column(String(20), default="draft")
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")
@@ -194,6 +202,11 @@ class Round(db.Model):
 
     def quotas_by_difficulty(self) -> dict[int, int]:
         return quotas_by_topic(self.difficulty_quotas)
+
+    def prize_counts_for(self, group: str) -> dict[str, int]:
+        """The prize counts of one participant group: its own, else the round's."""
+        own = (self.group_prize_counts or {}).get(group)
+        return dict(own if own is not None else (self.prize_counts or {}))
 
 
 def quotas_by_topic(topic_quotas: dict[str, int] | None) -> dict[int, int]:

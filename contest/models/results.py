@@ -40,6 +40,9 @@ class RoundEntry(db.Model):
     # Finished attempts of this participant in the round, and how many were perfect.
     attempts_count: Mapped[int] = mapped_column(default=1)
     perfect_count: Mapped[int] = mapped_column(default=0)
+    # Why `attempt_id` counts (contest.domain.scoring.counted_reason): "only", "first", "last",
+    # the tie-break step that set it apart from the next best attempt, or "number".
+    counted_reason: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User] = relationship()
 

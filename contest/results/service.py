@@ -12,7 +12,7 @@ from sqlalchemy import case, func, insert, select, update
 
 from contest.attempts import service as attempt_service
 from contest.domain import prizes as prize_rules
-from contest.domain.ranking import NO_PREDICTION, actual_value, describe_chain
+from contest.domain.ranking import NO_PREDICTION, PREDICTION, actual_value, describe_chain
 from contest.extensions import db
 from contest.models import (
     Agency,
@@ -22,6 +22,7 @@ from contest.models import (
     SnapshotRow,
     User,
 )
+from contest.results.entries import rechoose
 from contest.results.ranking import Scope, iter_ranking
 
 STATUS_LABELS = {"draft": "Bản nháp", "reviewed": "Đã rà soát", "published": "Đã công bố"}
@@ -83,6 +84,10 @@ def freeze_actual(
     round_.prediction_actual_at = now
     db.session.commit()
     write_errors(round_.id, actual, batch_size)
+    if round_.counted_attempt == "best" and PREDICTION in round_.ranking_chain:
+        # The prediction now decides between a person's attempts too: choose again, before
+        # the actual is set, so that a freeze stopped here is completed by the next run.
+        rechoose(round_, actual)
     round_.prediction_actual = actual
     round_.prediction_actual_at = now
     db.session.commit()

@@ -283,9 +283,9 @@ def test_entries_every_finished_attempt(app, closed_round):
         rows = data(sheet)
         assert len(rows) == 9
         an_rows = [row for row in rows if row[1] == an.id]
-        assert [(r[7], r[11], r[14], r[15]) for r in an_rows] == [
-            (1, 20, 8, "Có"),
-            (2, 15, 9, "Không"),
+        assert [(r[7], r[11], r[14], r[15], r[16]) for r in an_rows] == [
+            (1, 20, 8, "Có", "Tốt nhất: nhiều câu trả lời đúng hơn"),
+            (2, 15, 9, "Không", None),
         ]
         first = an_rows[0]
         assert first[2:7] == ("An", datetime(1990, 1, 1), "UBND xã B", "Cán bộ, công chức, viên chức", "Có")  # fmt: skip
@@ -295,7 +295,7 @@ def test_entries_every_finished_attempt(app, closed_round):
             "Đã nộp bài",
         )
         assert (first[12], first[13]) == (20, 300_000)
-        assert (first[16], first[17]) == ("0912***000", "001******000")
+        assert (first[17], first[18]) == ("0912***000", "001******000")
         attempt_ids = (
             db.session.execute(select(Attempt.id).order_by(Attempt.user_id, Attempt.number))
             .scalars()

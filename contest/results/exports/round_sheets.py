@@ -5,6 +5,7 @@ from collections.abc import Iterator, Sequence
 from sqlalchemy import and_, case, func, select
 
 from contest.domain.clock import to_vietnam
+from contest.domain.scoring import REASON_WORDING
 from contest.extensions import db
 from contest.models import (
     Agency,
@@ -99,6 +100,7 @@ ENTRY_COLUMNS = (
     Column("Thời gian làm bài (mili giây)", INTEGER, 13),
     Column("Dự đoán", COUNT, 11),
     Column("Lượt được tính", TEXT, 9),
+    Column("Vì sao được tính", TEXT, 30),
     Column("Số điện thoại", TEXT, 14),
     Column("Số CCCD", TEXT, 16),
 )
@@ -128,6 +130,7 @@ def entries_select(round_: Round):
                 Attempt.duration_ms,
                 Attempt.prediction,
                 RoundEntry.attempt_id,
+                RoundEntry.counted_reason,
                 User.phone,
                 User.national_id,
             )
@@ -149,7 +152,9 @@ def entry_rows(
     query = query.order_by(Attempt.user_id, Attempt.number).execution_options(yield_per=BATCH)
     for row in db.session.execute(query):
         (attempt_id, user_id, name, born, agency, grp, eligible, number, started, submitted,
-         status, correct, total, duration, prediction, counted_id, phone, national_id) = row  # fmt: skip
+         status, correct, total, duration, prediction, counted_id, reason, phone,
+         national_id) = row  # fmt: skip
+        counted = counted_id == attempt_id
         yield [
             attempt_id,
             user_id,
@@ -166,7 +171,8 @@ def entry_rows(
             total,
             duration,
             prediction,
-            YES_NO[counted_id == attempt_id],
+            YES_NO[counted],
+            REASON_WORDING.get(reason, "") if counted else None,
             phone if for_judges else mask_phone(phone),
             national_id if for_judges else mask_national_id(national_id),
         ]
