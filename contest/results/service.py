@@ -164,15 +164,34 @@ def earlier_prizes(round_: Round) -> dict[int, str]:
 
 def group_prizes(round_: Round, group: str, held: dict[int, str]) -> dict[int, str]:
     """Prizes for one group, from the group's ranking (only its top is read)."""
-    counts = round_.prize_counts or {}
-    needed = sum(counts.values())
+    counts = round_.prize_counts_for(group)
+    contenders = prize_contenders(round_, group, sum(counts.values()) * 4 + len(held) + 50)
+    return prize_rules.award(
+        contenders,
+        counts,
+        held,
+        round_.contest.several_prizes_per_person,
+        round_.minimum_correct_for_prize,
+    )
+
+
+def prize_contenders(round_: Round, group: str, enough: int) -> list[prize_rules.Contender]:
+    """The top of a group's ranking, as prizes see it. Reads on past the prize places
+    (`enough` lines, and every line below the minimum of correct answers on top, which take
+    no place): skipped people and ties can push prizes further down."""
     contenders = []
+    counted = 0
+    correct_first = tuple(round_.ranking_chain[:1]) == ("correct",)
     for row in iter_ranking(Scope(round_, group)):
-        contenders.append(prize_rules.Contender(row.user_id, row.rank, row.prize_eligible))
-        # Read on past the prize places: skipped people and ties can push prizes further down.
-        if len(contenders) > needed * 4 + len(held) + 50:
+        if correct_first and row.correct_count < round_.minimum_correct_for_prize:
+            break  # everyone below has fewer correct answers still
+        contenders.append(
+            prize_rules.Contender(row.user_id, row.rank, row.prize_eligible, row.correct_count)
+        )
+        counted += row.correct_count >= round_.minimum_correct_for_prize
+        if counted > enough:
             break
-    return prize_rules.award(contenders, counts, held, round_.contest.several_prizes_per_person)
+    return contenders
 
 
 def compute_prizes(round_: Round) -> dict[int, str]:
