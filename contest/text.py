@@ -3,14 +3,15 @@
 import re
 import unicodedata
 
-from question_bank.text import fold_text
+from question_bank.text import fold_text, strip_invisible
 
 _SPACES = re.compile(r"\s+")
 
 
 def nfc(value: str | None) -> str:
-    """Unicode NFC, trimmed, inner whitespace collapsed: what we store for any typed text."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", value or "")).strip()
+    """Unicode NFC, trimmed, inner whitespace collapsed, invisible format characters (such as
+    a right-to-left override) removed: what we store for any typed text."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_invisible(value or ""))).strip()
 
 
 def fold(value: str | None) -> str:

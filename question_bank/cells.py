@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .text import escape_for_xlsx
+from .text import escape_for_xlsx, strip_invisible
 
 # Characters that make spreadsheet programs read a cell as a formula or a command.
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -24,13 +24,13 @@ MAX_CELL_TEXT = 32767
 
 def clean_text(value: object) -> str:
     """The text a cell can hold literally: control characters other than tab and line feed
-    removed, line breaks as "\\n", literal `_xHHHH_` sequences protected, at most 32,767
+    and invisible format characters (bidirectional overrides) removed, line breaks as "\\n", literal `_xHHHH_` sequences protected, at most 32,767
     characters."""
     text = value if isinstance(value, str) else str(value)
     if not text.isprintable():
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+        text = strip_invisible(ILLEGAL_CHARACTERS_RE.sub("", text))
     return escape_for_xlsx(text)[:MAX_CELL_TEXT]
 
 

@@ -12,6 +12,12 @@ _ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 # C0 controls except tab (09) and newline (0A), plus DEL. CR is handled before.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _NFC = unicodedata.normalize
+# Invisible format characters: bidirectional controls (a right-to-left override in a name
+# reverses a whole title row), marks, zero-width spaces and joiners, word joiners, the BOM and
+# the soft hyphen. None belongs in a name, a question or an agency.
+_INVISIBLE_RE = re.compile(
+    "[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 
 
 # Combining marks: every Vietnamese tone and vowel mark decomposes into this range.
@@ -76,12 +82,21 @@ def escape_for_xlsx(text: str) -> str:
     return _ESCAPE_RE.sub(r"_x005F_x\1_", text)
 
 
+def strip_invisible(text: str) -> str:
+    """`text` without invisible format characters (bidirectional controls and the like)."""
+    if text.isprintable():
+        return text
+    return _INVISIBLE_RE.sub("", text)
+
+
 def strip_controls(text: str) -> tuple[str, int]:
-    """Line breaks to ``\\n``; remove other control characters; return (text, removed)."""
+    """Line breaks to ``\\n``; remove other control characters and invisible format
+    characters; return (text, removed)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     cleaned, removed = _CONTROL_RE.subn("", text)
-    return cleaned, removed
+    cleaned, invisible = _INVISIBLE_RE.subn("", cleaned)
+    return cleaned, removed + invisible
 
 
 def clean_str(text: str) -> str:

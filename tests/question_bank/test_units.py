@@ -116,3 +116,19 @@ def test_data_types():
         "kind": "damaged",
         "message": "Tệp hỏng.",
     }
+
+
+def test_invisible_format_characters_are_removed_at_every_entrance_and_exit():
+    """A right-to-left override in a name reverses a whole title row; zero-width spaces make
+    two equal names differ. Registration (contest.text.nfc), imports (strip_controls) and
+    exports (question_bank.cells.clean_text) all drop them."""
+    from contest.text import nfc
+    from question_bank.cells import clean_text
+    from question_bank.text import strip_controls
+
+    tricky = "Nguy\u1ec5n \u202eV\u0103n\u202c A\u200b\u2066\u2069\ufeff\u00ad"
+    assert nfc(tricky) == "Nguyễn Văn A"
+    assert strip_controls(tricky) == ("Nguyễn Văn A", 7)
+    assert clean_text(tricky) == "Nguyễn Văn A"
+    # NFD input comes out NFC from the form path.
+    assert nfc("Nguye\u0302\u0303n") == "Nguyễn"
