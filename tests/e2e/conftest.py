@@ -236,9 +236,11 @@ def new_context(browser, site):
     def watch(page):
         page.on(
             "console",
-            lambda message: violations.append(f"{page.url}: {message.text}")
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                violations.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
 
     def open_context(device=support.PHONE, **options):

@@ -16,7 +16,8 @@ def assert_fixed_headers(response):
     for name, value in FIXED.items():
         assert response.headers.get(name) == value, name
     policy = dict(
-        part.strip().split(" ", 1) for part in response.headers["Content-Security-Policy"].split(";")
+        part.strip().split(" ", 1)
+        for part in response.headers["Content-Security-Policy"].split(";")
     )
     assert policy["script-src"] == "'self'"
     assert policy["style-src"] == "'self'"
