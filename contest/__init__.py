@@ -90,12 +90,16 @@ def register_blueprints(app: Flask) -> None:
     from contest.bank.routes import bp as bank_bp
     from contest.main.routes import bp as main_bp
     from contest.results.routes import bp as judge_bp
+    from contest.setup.contest_routes import bp as contests_bp
+    from contest.setup.contest_routes import public as contests_public_bp
     from contest.setup.routes import bp as admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(quiz_bp)
     app.register_blueprint(admin_bp, url_prefix="/to-chuc")
+    app.register_blueprint(contests_bp, url_prefix="/to-chuc/cuoc-thi")
+    app.register_blueprint(contests_public_bp)
     app.register_blueprint(bank_bp, url_prefix="/to-chuc/ngan-hang")
     app.register_blueprint(agencies_bp, url_prefix="/to-chuc/co-quan")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")

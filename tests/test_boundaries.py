@@ -91,6 +91,9 @@ def service_modules() -> list[Path]:
             continue
         if path.name in ("routes.py", "forms.py", "__init__.py") or makes_blueprint(path):
             continue
+        # A feature with several forms modules names them `<part>_forms.py`.
+        if path.name.endswith("_forms.py"):
+            continue
         if str(path.relative_to(ROOT)) not in WEB_SIDE:
             found.append(path)
     return found

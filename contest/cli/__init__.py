@@ -5,6 +5,7 @@ from flask import Flask
 
 from contest.cli.agencies import agencies_cli
 from contest.cli.attempts import attempts_cli
+from contest.cli.contests import contests_cli
 from contest.cli.demo import demo_cli
 from contest.cli.questions import questions_cli
 from contest.cli.results import results_cli
@@ -18,3 +19,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(results_cli)
     app.cli.add_command(agencies_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(contests_cli)
