@@ -99,7 +99,8 @@ def make_round(contest=None, *, opens_at=None, closes_at=None, **settings) -> Ro
 
 def csrf_token(client, path="/") -> str:
     """The CSRF token the pages embed, as a browser would read it."""
-    html = client.get(path).get_data(as_text=True)
+    # Followed: the home page leads to the only contest listed.
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
 
 

@@ -1,18 +1,52 @@
-"""Public pages: the home page with the current contest, and its rules."""
+"""Public pages: the list of contests, each contest's home, rules and published results.
 
-from flask import Blueprint, abort, render_template
+Several contests may run at once; each lives under /cuoc-thi/<slug>/. The old single-contest
+addresses (/the-le, /ket-qua) lead to the only contest listed, or to the list.
+"""
+
+from flask import Blueprint, abort, current_app, redirect, render_template, url_for
 from flask_login import current_user
+from werkzeug.routing import BuildError
 
 from contest.attempts import service as attempt_service
 from contest.domain.prizes import LABELS as PRIZE_LABELS
-from contest.domain.ranking import describe_chain
 from contest.domain.schedule import next_event, round_state
 from contest.main import service
-from contest.results import service as results
-from contest.setup.contests import current_contest, windows
+from contest.models import Contest
 from contest.web.timekeeping import app_now
 
 bp = Blueprint("main", __name__)
+
+# The organizer's emblem is served by the contests' public blueprint (made elsewhere): pages
+# link to it only once that endpoint exists.
+EMBLEM_ENDPOINT = "contests_public.emblem"
+
+
+@bp.app_template_global()
+def emblem_url(contest: Contest | None, external: bool = False) -> str | None:
+    """The URL of the contest's emblem, or None when it has none (or nothing serves it)."""
+    if contest is None or not getattr(contest, "emblem_type", None):
+        return None
+    if EMBLEM_ENDPOINT not in current_app.view_functions:
+        return None
+    # A version in the link: a new emblem shows at once despite the hour browsers keep one.
+    version = {"v": int(contest.updated_at.timestamp())} if contest.updated_at else {}
+    try:
+        return url_for(EMBLEM_ENDPOINT, contest_id=contest.id, _external=external, **version)
+    except BuildError:
+        return None
+
+
+def can_preview() -> bool:
+    """Organizers see drafts and archived contests as the public would."""
+    return current_user.is_authenticated and current_user.is_organizer
+
+
+def contest_or_404(slug: str) -> Contest:
+    contest = service.contest_by_slug(slug, preview=can_preview())
+    if contest is None:
+        abort(404)
+    return contest
 
 
 def open_attempts_by_round() -> dict[int, int]:
@@ -23,33 +57,85 @@ def open_attempts_by_round() -> dict[int, int]:
 
 @bp.route("/")
 def home():
-    """The current contest, its rounds and a countdown to the next opening or closing."""
-    contest = current_contest()
+    """The contests open or upcoming, then the closed ones; straight to the only one."""
+    contests = service.listed_contests()
+    if len(contests) == 1:
+        return redirect(url_for("main.contest_home", slug=contests[0].slug))
     now = app_now()
-    rounds = contest.rounds if contest else []
-    states = {r.id: round_state(w, now) for r, w in zip(rounds, windows(rounds), strict=True)}
+    return render_template(
+        "main/index.html",
+        contests=contests,
+        phases={c.id: service.phase(c, now) for c in contests},
+    )
+
+
+@bp.route("/cuoc-thi/<slug>/")
+def contest_home(slug: str):
+    """A contest's rounds, a countdown to the next opening or closing, and its notices."""
+    contest = contest_or_404(slug)
+    now = app_now()
+    rounds = contest.rounds
+    windows = service.windows(rounds)
+    states = {r.id: round_state(w, now) for r, w in zip(rounds, windows, strict=True)}
+    event = next_event(windows, now)
     return render_template(
         "home.html",
         contest=contest,
         rounds=rounds,
         states=states,
-        event=next_event(windows(rounds), now),
+        event=event,
+        event_round=next((r for r in rounds if event and r.number == event.round_number), None),
         now=now,
         open_attempts=open_attempts_by_round(),
+        announcements=service.current_announcements(contest.id, now),
+        preview=not service.is_public(contest),
     )
+
+
+@bp.route("/cuoc-thi/<slug>/the-le")
+def rules(slug: str):
+    """The contest's rules (thể lệ): generated from the settings, with the organizer's text."""
+    contest = contest_or_404(slug)
+    return render_template(
+        "rules.html",
+        contest=contest,
+        sections=service.rules_of(contest),
+        preview=not service.is_public(contest),
+    )
+
+
+@bp.route("/cuoc-thi/<slug>/ket-qua")
+def published_results(slug: str):
+    """Published results: each round's prize winners, as the organizing board announces them."""
+    contest = contest_or_404(slug)
+    hidden = service.results_hidden(contest)
+    return render_template(
+        "results.html",
+        contest=contest,
+        hidden=hidden,
+        announced=[] if hidden else service.announced_results(contest),
+        prize_labels=PRIZE_LABELS,
+        preview=not service.is_public(contest),
+    )
+
+
+def to_single_contest(endpoint: str):
+    contest = service.single_listed_contest()
+    if contest is None:
+        return redirect(url_for("main.home"))
+    return redirect(url_for(endpoint, slug=contest.slug))
 
 
 @bp.route("/the-le")
-def rules():
-    """The contest's rules (thể lệ)."""
-    contest = current_contest()
-    if contest is None:
-        abort(404)
-    chains = [(r, describe_chain(r.ranking_chain)) for r in contest.rounds]
-    same_chain = len({tuple(chain) for _round, chain in chains}) <= 1
-    return render_template(
-        "rules.html", contest=contest, rounds=contest.rounds, chains=chains, same_chain=same_chain
-    )
+def old_rules():
+    """The address of the rules when there was one contest."""
+    return to_single_contest("main.rules")
+
+
+@bp.route("/ket-qua")
+def old_results():
+    """The address of the results when there was one contest."""
+    return to_single_contest("main.published_results")
 
 
 @bp.route("/healthz")
@@ -57,19 +143,3 @@ def health():
     """For load balancers: the process answers and the database is reachable."""
     service.database_answers()
     return {"status": "ok"}
-
-
-@bp.route("/ket-qua")
-def published_results():
-    """Published results: each round's prize winners, as the organizing board announces them."""
-    contest = current_contest()
-    if contest is None:
-        abort(404)
-    announced = []
-    for round_ in contest.rounds:
-        publication = results.latest_publication(round_.id)
-        if publication is not None:
-            announced.append((round_, publication, results.published_winners(publication)))
-    return render_template(
-        "results.html", contest=contest, announced=announced, prize_labels=PRIZE_LABELS
-    )

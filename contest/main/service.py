@@ -1,10 +1,211 @@
-"""What the public pages need that is not a feature's own: the database's health."""
+"""What the public pages read: the contests listed, one contest by its slug, its current
+announcements, its rules outline and its published results; the database's health."""
 
-from sqlalchemy import select
+from datetime import datetime
 
+from sqlalchemy import case, select
+
+from contest.domain import rules_outline
+from contest.domain.prizes import LEVELS as PRIZE_LEVELS
+from contest.domain.schedule import Window
 from contest.extensions import db
+from contest.models import Announcement, Contest, ContestStatus, Round, Topic
+from contest.models.user import GROUP_LABELS
+from contest.results import service as results
+from question_bank.answers import DIFFICULTY_NAMES
+
+# Statuses the public sees: open (running or upcoming) and closed. Drafts and archived contests
+# are shown to organizers only (a preview).
+LISTED = (ContestStatus.OPEN, ContestStatus.CLOSED)
+# Statuses after the contest's end: results kept back during the contest are shown then.
+ENDED = (ContestStatus.CLOSED, ContestStatus.ARCHIVED)
+SLUG_LENGTH = 80
 
 
 def database_answers() -> None:
     """Run the cheapest statement there is; raises when the database cannot be reached."""
     db.session.execute(select(1))
+
+
+def listed_contests() -> list[Contest]:
+    """Open contests newest first, then closed ones newest first; never drafts or archived."""
+    open_first = case((Contest.status == ContestStatus.OPEN, 0), else_=1)
+    return list(
+        db.session.execute(
+            select(Contest)
+            .where(Contest.status.in_(LISTED))
+            .order_by(open_first, Contest.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+
+
+def single_listed_contest() -> Contest | None:
+    """The contest the public sees when there is exactly one, else None."""
+    contests = listed_contests()
+    return contests[0] if len(contests) == 1 else None
+
+
+def contest_by_slug(slug: str, preview: bool = False) -> Contest | None:
+    """The contest at /cuoc-thi/<slug>/ for the public (open or closed), or with `preview`
+    (organizers) whatever its status; None when there is none to show."""
+    if not slug or len(slug) > SLUG_LENGTH or "\x00" in slug:
+        return None
+    contest = db.session.execute(select(Contest).where(Contest.slug == slug)).scalar_one_or_none()
+    if contest is None or (contest.status not in LISTED and not preview):
+        return None
+    return contest
+
+
+def is_public(contest: Contest) -> bool:
+    return contest.status in LISTED
+
+
+def phase(contest: Contest, now: datetime) -> str:
+    """For the list of contests: "upcoming" (no round opened yet), "running" or "closed"."""
+    if contest.status != ContestStatus.OPEN:
+        return "closed"
+    if contest.rounds and now < min(r.opens_at for r in contest.rounds):
+        return "upcoming"
+    return "running"
+
+
+def windows(rounds: list[Round]) -> list[Window]:
+    return [Window(r.id, r.number, r.opens_at, r.closes_at) for r in rounds]
+
+
+def current_announcements(contest_id: int, now: datetime) -> list[Announcement]:
+    """Notices shown now: started, and not yet ended (no end: until removed). Newest first."""
+    return list(
+        db.session.execute(
+            select(Announcement)
+            .where(
+                Announcement.contest_id == contest_id,
+                Announcement.starts_at <= now,
+                (Announcement.ends_at.is_(None)) | (Announcement.ends_at > now),
+            )
+            .order_by(Announcement.starts_at.desc(), Announcement.id.desc())
+        )
+        .scalars()
+        .all()
+    )
+
+
+def results_hidden(contest: Contest) -> bool:
+    """Results kept back until the contest has ended (the contest's setting)."""
+    return not contest.results_visible and contest.status not in ENDED
+
+
+def announced_results(contest: Contest) -> list[tuple]:
+    """(round, publication, winners) for every round whose results were published."""
+    announced = []
+    for round_ in contest.rounds:
+        publication = results.latest_publication(round_.id)
+        if publication is not None:
+            announced.append((round_, publication, results.published_winners(publication)))
+    return announced
+
+
+def _quota_items(stored) -> list[tuple[int, int]]:
+    """A stored quota mapping as (number, count) pairs; anything unreadable is left out."""
+    items = []
+    for key, value in (stored or {}).items() if isinstance(stored, dict) else ():
+        try:
+            number, wanted = int(key), int(value)
+        except (TypeError, ValueError):
+            continue
+        if wanted > 0:
+            items.append((number, wanted))
+    return sorted(items)
+
+
+def _prize_items(stored) -> tuple[tuple[str, int], ...]:
+    counts = stored if isinstance(stored, dict) else {}
+    items = []
+    for level in PRIZE_LEVELS:
+        try:
+            items.append((level, max(0, int(counts.get(level, 0) or 0))))
+        except (TypeError, ValueError):
+            continue
+    return tuple(items)
+
+
+def _whole(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
+
+
+def _group_prizes(round_: Round, group_keys: list[str]) -> tuple:
+    """Each group's own prize counts when the round gives any group its own (the others keep
+    the round's), as (group label, counts); empty when every group has the round's."""
+    own = getattr(round_, "group_prize_counts", None)
+    if not isinstance(own, dict) or not any(g in GROUP_LABELS for g in own):
+        return ()
+    shown = group_keys or list(GROUP_LABELS)
+    return tuple(
+        (
+            GROUP_LABELS[g],
+            _prize_items(own[g] if isinstance(own.get(g), dict) else round_.prize_counts),
+        )
+        for g in shown
+    )
+
+
+def rules_settings(contest: Contest) -> rules_outline.ContestRules:
+    """The contest's settings as plain values for the rules outline: topics and difficulties
+    named, groups labelled."""
+    topic_ids = {topic for r in contest.rounds for topic, _n in _quota_items(r.topic_quotas)}
+    names = {}
+    if topic_ids:
+        names = dict(
+            db.session.execute(select(Topic.id, Topic.name).where(Topic.id.in_(topic_ids))).all()
+        )
+    stored_groups = contest.eligible_groups if isinstance(contest.eligible_groups, list) else []
+    group_keys = [g for g in stored_groups if isinstance(g, str) and g in GROUP_LABELS]
+    groups = tuple(GROUP_LABELS[g] for g in group_keys)
+    rounds = tuple(
+        rules_outline.RoundRules(
+            number=r.number,
+            title=r.title,
+            opens_at=r.opens_at,
+            closes_at=r.closes_at,
+            question_count=r.question_count,
+            time_limit_seconds=r.time_limit_seconds,
+            attempts_allowed=r.attempts_allowed,
+            counted_attempt=r.counted_attempt,
+            topic_quotas=tuple(
+                (names.get(topic, f"Chủ đề {topic}"), n)
+                for topic, n in _quota_items(r.topic_quotas)
+            ),
+            difficulty_quotas=tuple(
+                (DIFFICULTY_NAMES.get(level, f"Mức {level}"), n)
+                for level, n in _quota_items(r.difficulty_quotas)
+            ),
+            one_attempt_per_day=bool(r.one_attempt_per_day),
+            minimum_wait_minutes=int(r.minimum_wait_minutes or 0),
+            prediction_enabled=bool(r.prediction_enabled),
+            prediction_prompt=r.prediction_prompt,
+            prediction_target=r.prediction_target,
+            ranking_chain=tuple(r.ranking_chain or ()),
+            prize_counts=_prize_items(r.prize_counts),
+            group_prizes=_group_prizes(r, group_keys),
+            minimum_correct_for_prize=_whole(getattr(r, "minimum_correct_for_prize", 0)),
+        )
+        for r in contest.rounds
+    )
+    return rules_outline.ContestRules(
+        rounds=rounds,
+        eligible_groups=groups,
+        several_prizes_per_person=bool(contest.several_prizes_per_person),
+        collective_measure=contest.collective_measure,
+        starts_on=contest.starts_on,
+        ends_on=contest.ends_on,
+    )
+
+
+def rules_of(contest: Contest) -> tuple[rules_outline.Section, ...]:
+    """The generated parts of the contest's rules page."""
+    return rules_outline.outline(rules_settings(contest))

@@ -23,10 +23,10 @@ from contest.models import Round
 from contest.models.user import GROUP_LABELS
 from contest.results import round_stats
 from contest.results import service as results
+from contest.results.contest_list import judged_contests
 from contest.results.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
 from contest.results.participation import round_participation
 from contest.results.ranking import Scope, ranking_page, scope_size
-from contest.setup.contests import current_contest
 from contest.web.charts import bar_chart
 from contest.web.guards import require_role
 from contest.web.timekeeping import app_grace, app_now
@@ -38,12 +38,20 @@ PAGE_SIZE = 100
 
 @bp.route("/")
 def dashboard():
-    """Entries per round: the starting point for ranking and exports."""
-    contest = current_contest()
+    """Entries per round of every contest that is not a draft (or of one, ?cuoc_thi=<id>):
+    the starting point for ranking and exports."""
+    chosen = request.args.get("cuoc_thi", type=int)
+    if chosen is not None and not 0 < chosen < 2**31:
+        chosen = None  # no such contest; a larger number would not fit the column
+    contests = judged_contests(chosen)
+    if chosen is not None and not contests:
+        contests = judged_contests()
+        chosen = None
     return render_template(
         "results/dashboard.html",
-        contest=contest,
-        participation=round_participation(contest.id) if contest else {},
+        contests=contests,
+        chosen=chosen,
+        participation={c.id: round_participation(c.id) for c in contests},
         status_labels=results.STATUS_LABELS,
     )
 

@@ -210,11 +210,13 @@ def test_public_results_page_lists_published_winners_only(app, closed_round):
     client = app.test_client()
     with app.app_context():
         round_ = db.session.get(Round, round_id)
-        assert "Chưa có tuần thi nào được công bố" in client.get("/ket-qua").get_data(as_text=True)
+        assert "Chưa có tuần thi nào được công bố" in client.get(
+            "/ket-qua", follow_redirects=True
+        ).get_data(as_text=True)
         results.mark_reviewed(round_)
         publication = results.publish(round_, utcnow(), GRACE, None, None)
         sha = publication.sha256
-    html = client.get("/ket-qua").get_data(as_text=True)
+    html = client.get("/ket-qua", follow_redirects=True).get_data(as_text=True)
     assert sha in html and "Giải Nhất" in html
     body = html.split("<tbody>")[1]
     assert "An" in body and "Dung" not in body  # ineligible: ranked, never a prize
