@@ -14,11 +14,20 @@ binds exactly the names listed and that each builder gives exactly those names.
 import json
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, case, cast, exists, func, insert, select, update
+from sqlalchemy import Integer, and_, bindparam, case, cast, exists, func, insert, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.types import Text
 
-from contest.models import Attempt, AttemptItem, AttemptStatus, Contest, Question, Round, User
+from contest.models import (
+    Attempt,
+    AttemptItem,
+    AttemptStatus,
+    Contest,
+    ContestAccess,
+    Question,
+    Round,
+    User,
+)
 
 # No person changes one answer this often; a page or script stuck re-sending one is stopped here.
 MAX_SAVES_PER_QUESTION = 100
@@ -44,6 +53,7 @@ _participants_attempts = (
     _a.user_id == bindparam("participant", type_=Integer),
     _a.round_id == _r.id,
 )
+_access = ContestAccess.__table__.c
 START_RULES = (
     select(
         _r.id,
@@ -51,11 +61,30 @@ START_RULES = (
         _r.closes_at,
         _r.question_count,
         _r.topic_quotas,
+        _r.difficulty_quotas,
         _r.time_limit_seconds,
         _r.attempts_allowed,
+        _r.one_attempt_per_day,
+        _r.minimum_wait_minutes,
         _r.shuffle_options,
+        _c.id.label("contest_id"),
         _c.status,
         _c.eligible_groups,
+        _c.required_fields,
+        _c.minimum_age,
+        # The participant's last start in the round (one a day, the wait between two) and
+        # whether the contest's access code is still to be typed: the code itself is not read.
+        select(func.max(_a.started_at))
+        .where(*_participants_attempts)
+        .scalar_subquery()
+        .label("last_started_at"),
+        and_(
+            _c.access_code.is_not(None),
+            ~exists().where(
+                _access.contest_id == _c.id,
+                _access.user_id == bindparam("participant", type_=Integer),
+            ),
+        ).label("needs_access_code"),
         # What attempts_so_far reads, in the same statement.
         select(func.count())
         .where(*_participants_attempts)
@@ -89,6 +118,7 @@ _question = Question.__table__.c
 DRAWN_QUESTIONS = select(
     _question.id,
     _question.topic_id,
+    _question.difficulty,
     _question.active,
     _question.version,
     _question.text,

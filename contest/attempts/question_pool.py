@@ -1,9 +1,10 @@
 """The questions a new attempt may draw from, kept by each worker for a few seconds.
 
-Every start used to read the id and topic of every active question. A worker now keeps that list
+Every start used to read the id, topic and difficulty of every active question. A worker now keeps that list
 for `QUESTION_POOL_SECONDS` (30 by default). It is only a hint: the drawn questions are read
-again from the database, and a question retired, deleted or moved to another topic since the list
-was taken makes the start throw the list away and draw again from a fresh one. So a retirement
+again from the database, and a question retired, deleted, moved to another topic or given another
+difficulty since the list was taken makes the start throw the list away and draw again from a
+fresh one. So a retirement
 counts at once on every host; a question added to the bank can be drawn within that many seconds.
 """
 
@@ -21,6 +22,7 @@ from contest.models import Question
 class PoolCopy:
     candidates: tuple[Candidate, ...]
     topic_of: dict[int, int | None]
+    difficulty_of: dict[int, int | None]
     taken_at: float
 
 
@@ -41,20 +43,28 @@ def pool(max_age: float, fresh: bool = False) -> PoolCopy:
 
 def read_pool() -> PoolCopy:
     rows = db.session.execute(
-        select(Question.id, Question.topic_id).where(Question.active.is_(True))
+        select(Question.id, Question.topic_id, Question.difficulty).where(Question.active.is_(True))
     ).all()
     return PoolCopy(
-        candidates=tuple(Candidate(question_id=qid, topic_id=topic_id) for qid, topic_id in rows),
-        topic_of=dict(rows),
+        candidates=tuple(
+            Candidate(qid, topic_id, difficulty) for qid, topic_id, difficulty in rows
+        ),
+        topic_of={qid: topic_id for qid, topic_id, _difficulty in rows},
+        difficulty_of={qid: difficulty for qid, _topic_id, difficulty in rows},
         taken_at=time.monotonic(),
     )
 
 
 def still_drawable(copy: PoolCopy, drawn: list[int], found: list) -> bool:
-    """Whether every drawn question still exists, is active and has the topic it was drawn for.
+    """Whether every drawn question still exists, is active and has the topic and difficulty
+    it was drawn for.
 
-    `found` holds the drawn questions as the database has them now (id, topic_id, active).
+    `found` holds the drawn questions as the database has them now (id, topic_id, difficulty,
+    active).
     """
     return len(found) == len(drawn) and all(
-        row.active and copy.topic_of.get(row.id, -1) == row.topic_id for row in found
+        row.active
+        and copy.topic_of.get(row.id, -1) == row.topic_id
+        and copy.difficulty_of.get(row.id, -1) == row.difficulty
+        for row in found
     )

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 
 from contest.attempts import answers, payloads, quiz_page, service
 from contest.domain import timing
+from contest.extensions import limiter
 from contest.models import Attempt, AttemptStatus
 from contest.results.ranking import participant_rank
 from contest.web import rate_limits
@@ -44,7 +45,12 @@ def start(round_id: int):
     found = service.find_start_rules(round_id, current_user.id)
     if found is None:
         abort(404)
-    rules, so_far = found
+    return begin(round_id, *found)
+
+
+def begin(round_id: int, rules: service.StartRules, so_far):
+    """Begin the attempt, or say why not: a page for the access code or the profile, else a
+    message on the home page."""
     try:
         attempt_id = service.begin_attempt(
             current_user,
@@ -55,10 +61,38 @@ def start(round_id: int):
             grace=app_grace(),
             pool_seconds=current_app.config["QUESTION_POOL_SECONDS"],
         )
+    except service.ProfileIncomplete as refusal:
+        return render_template(
+            "attempts/profile_needed.html", refusal=refusal, round_id=round_id
+        ), 403
     except service.AttemptRefused as refusal:
+        if refusal.code == "access_code_needed":
+            return render_template("attempts/access_code.html", round_id=round_id, error=None)
         flash(refusal.message, "error")
         return redirect(url_for("main.home"))
     return redirect(url_for("quiz.take", attempt_id=attempt_id))
+
+
+# Wrong codes a participant may type per 10 minutes; right ones do not count.
+ACCESS_CODE_LIMIT = "10 per 10 minutes"
+
+
+@bp.route("/vong/<int:round_id>/ma-du-thi", methods=["POST"])
+@login_required
+@limiter.limit(ACCESS_CODE_LIMIT, deduct_when=lambda response: response.status_code == 403)
+def access_code(round_id: int):
+    """The contest's access code, typed once per participant; then the attempt starts."""
+    found = service.find_start_rules(round_id, current_user.id)
+    if found is None:
+        abort(404)
+    rules, so_far = found
+    if rules.needs_access_code:
+        typed = (request.form.get("access_code") or "")[:200]
+        if not service.grant_access(rules.contest_id, current_user.id, typed):
+            error = "Mã dự thi không đúng. Vui lòng kiểm tra lại mã Ban Tổ chức cung cấp."
+            return render_template("attempts/access_code.html", round_id=round_id, error=error), 403
+        rules, so_far = service.find_start_rules(round_id, current_user.id)
+    return begin(round_id, rules, so_far)
 
 
 def draw_random() -> random.Random:

@@ -1,26 +1,33 @@
 """Starting, answering, submitting and closing attempts. The server's clock decides everything."""
 
+import hmac
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Integer, Row, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contest.attempts import queries, question_pool
 from contest.domain import drawing, scoring, timing
+from contest.domain.clock import from_vietnam, to_vietnam
+from contest.domain.vn_dates import format_vn_datetime
 from contest.extensions import db
 from contest.models import (
     Attempt,
     AttemptItem,
     AttemptStatus,
+    Contest,
+    ContestAccess,
     ContestStatus,
     Round,
+    User,
 )
-from contest.models.contest import quotas_by_topic
+from contest.models.contest import REQUIRABLE_FIELDS, quotas_by_topic
 from contest.results import entries
+from contest.text import nfc, thousands
 
 
 class Participant(Protocol):
@@ -48,18 +55,28 @@ def find_attempt(user_id: int, attempt_id: int) -> Attempt | None:
 
 @dataclass(frozen=True)
 class StartRules:
-    """What a start needs of a round and its contest, as plain data."""
+    """What a start needs of a round and its contest, as plain data, and the two things of the
+    participant's past the rules depend on (their last start in the round, whether they typed
+    the contest's access code)."""
 
     round_id: int
     opens_at: datetime
     closes_at: datetime
     question_count: int
     quotas_by_topic: dict[int, int]
+    quotas_by_difficulty: dict[int, int]
     time_limit: timedelta
     attempts_allowed: int | None
+    one_attempt_per_day: bool
+    minimum_wait: timedelta
     shuffle_options: bool
+    contest_id: int
     contest_status: str
     eligible_groups: list[str]
+    required_fields: tuple[str, ...]
+    minimum_age: int | None
+    last_started_at: datetime | None = None
+    needs_access_code: bool = False
 
     @classmethod
     def from_columns(
@@ -69,11 +86,19 @@ class StartRules:
         closes_at: datetime,
         question_count: int,
         topic_quotas: dict[str, int] | None,
+        difficulty_quotas: dict[str, int] | None,
         time_limit_seconds: int,
         attempts_allowed: int | None,
+        one_attempt_per_day: bool | None,
+        minimum_wait_minutes: int | None,
         shuffle_options: bool,
+        contest_id: int,
         contest_status: str,
         eligible_groups: list[str] | None,
+        required_fields: list[str] | None,
+        minimum_age: int | None,
+        last_started_at: datetime | None,
+        needs_access_code: bool | None,
     ) -> "StartRules":
         """From the round's and contest's columns as stored, in queries.START_RULES's order."""
         return cls(
@@ -82,11 +107,19 @@ class StartRules:
             closes_at,
             question_count,
             quotas_by_topic(topic_quotas),
+            quotas_by_topic(difficulty_quotas),
             timedelta(seconds=time_limit_seconds),
             attempts_allowed,
+            bool(one_attempt_per_day),
+            timedelta(minutes=minimum_wait_minutes or 0),
             shuffle_options,
+            contest_id,
             contest_status,
             eligible_groups or [],
+            tuple(field for field in required_fields or () if field in REQUIRABLE_FIELDS),
+            minimum_age,
+            last_started_at,
+            bool(needs_access_code),
         )
 
 
@@ -117,6 +150,158 @@ def check_may_start(user: Participant, rules: StartRules, now: datetime) -> None
         raise AttemptRefused("not_open_yet", "Vòng thi chưa mở.")
     if now >= rules.closes_at:
         raise AttemptRefused("round_closed", "Vòng thi đã kết thúc.")
+
+
+def next_vietnam_midnight(moment: datetime) -> datetime:
+    """The first instant (naive UTC) of the Vietnam calendar day after `moment`'s."""
+    day = to_vietnam(moment).date() + timedelta(days=1)
+    return from_vietnam(datetime.combine(day, time()))
+
+
+def same_vietnam_day(first: datetime, second: datetime) -> bool:
+    return to_vietnam(first).date() == to_vietnam(second).date()
+
+
+def vietnam_minute(moment: datetime) -> str:
+    """ "dd/mm/yyyy HH:MM" in Vietnam time, rounded up to the minute: the time shown is never
+    earlier than the one meant (a start allowed from 10:05:30 is shown as 10:06)."""
+    local = to_vietnam(moment)
+    if local.second or local.microsecond:
+        local = local.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return format_vn_datetime(local)
+
+
+def check_attempt_rules(rules: StartRules, used: int, now: datetime) -> None:
+    """Attempts allowed, one a Vietnam calendar day, the wait since the last start."""
+    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
+        raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
+    last = rules.last_started_at
+    if last is None:
+        return
+    codes, reasons, allowed_from = [], [], now
+    if rules.one_attempt_per_day and same_vietnam_day(last, now):
+        codes.append("one_attempt_per_day")
+        reasons.append("Mỗi ngày chỉ được thi một lượt ở vòng này (tính theo giờ Việt Nam).")
+        allowed_from = max(allowed_from, next_vietnam_midnight(last))
+    if rules.minimum_wait and now < last + rules.minimum_wait:
+        minutes = int(rules.minimum_wait.total_seconds() // 60)
+        codes.append("minimum_wait")
+        reasons.append(f"Hai lượt thi phải cách nhau ít nhất {thousands(minutes)} phút.")
+        allowed_from = max(allowed_from, last + rules.minimum_wait)
+    if not reasons:
+        return
+    if allowed_from >= rules.closes_at:
+        reasons.append(
+            f"Vòng thi kết thúc lúc {vietnam_minute(rules.closes_at)} (giờ Việt Nam), trước "
+            "thời điểm đó, nên bạn không thể thi thêm lượt nào ở vòng này."
+        )
+    else:
+        reasons.append(
+            f"Bạn có thể thi lượt tiếp theo từ {vietnam_minute(allowed_from)} (giờ Việt Nam)."
+        )
+    raise AttemptRefused(codes[0], " ".join(reasons))
+
+
+# The fields a contest may require, named as the profile page names them.
+FIELD_LABELS = {
+    "national_id": "Số CCCD",
+    "email": "Thư điện tử (email)",
+    "phone": "Số điện thoại",
+    "date_of_birth": "Ngày sinh",
+    "address": "Địa chỉ",
+    "agency_id": "Cơ quan, đơn vị công tác",
+}
+
+
+class ProfileIncomplete(AttemptRefused):
+    """The contest needs profile fields the participant has not filled in: `missing` holds
+    their Vietnamese labels, in the profile page's order."""
+
+    def __init__(self, missing: list[str], message: str | None = None):
+        super().__init__(
+            "profile_incomplete",
+            message
+            or "Cuộc thi yêu cầu hồ sơ của bạn có đủ các thông tin: "
+            + ", ".join(missing)
+            + ". Vui lòng cập nhật hồ sơ rồi bắt đầu thi.",
+        )
+        self.missing = missing
+
+
+_user = User.__table__.c
+_PROFILE = select(*(_user[name] for name in REQUIRABLE_FIELDS)).where(
+    _user.id == bindparam("user", type_=Integer)
+)
+
+
+def age_on(born: date, day: date) -> int:
+    """Full years of age on `day`: the birthday counts from its own day (29 February: 1 March)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def check_profile(user_id: int, rules: StartRules, now: datetime) -> None:
+    """The contest's required profile fields, and the minimum age on the day of the start
+    (Vietnam calendar day). Reads the profile only when the contest asks for something."""
+    if not rules.required_fields and not rules.minimum_age:
+        return
+    row = db.session.connection().execute(_PROFILE, {"user": user_id}).one()
+    profile = dict(zip(REQUIRABLE_FIELDS, row, strict=True))
+    needed = set(rules.required_fields)
+    if rules.minimum_age:
+        needed.add("date_of_birth")
+    missing = [
+        FIELD_LABELS[name]
+        for name in REQUIRABLE_FIELDS
+        if name in needed and (profile[name] is None or str(profile[name]).strip() == "")
+    ]
+    if missing:
+        message = None
+        if (
+            missing == [FIELD_LABELS["date_of_birth"]]
+            and "date_of_birth" not in rules.required_fields
+        ):
+            message = (
+                f"Cuộc thi dành cho người từ {rules.minimum_age} tuổi trở lên: vui lòng cập nhật "
+                "ngày sinh trong hồ sơ rồi bắt đầu thi."
+            )
+        raise ProfileIncomplete(missing, message)
+    if rules.minimum_age:
+        age = age_on(profile["date_of_birth"], to_vietnam(now).date())
+        if age < rules.minimum_age:
+            raise AttemptRefused(
+                "too_young",
+                f"Cuộc thi dành cho người từ {rules.minimum_age} tuổi trở lên; theo ngày sinh "
+                "trong hồ sơ, bạn chưa đủ tuổi dự thi.",
+            )
+
+
+def code_matches(typed: str | None, expected: str | None) -> bool:
+    """The typed access code against the contest's, in constant time; spaces around and letter
+    case do not count (codes are read out over the phone and typed on phones)."""
+    if not expected:
+        return True
+    typed_key = nfc((typed or "").strip()).casefold().encode()
+    expected_key = nfc(expected.strip()).casefold().encode()
+    return hmac.compare_digest(typed_key, expected_key)
+
+
+def grant_access(contest_id: int, user_id: int, typed: str | None) -> bool:
+    """Record that the participant typed the contest's access code, once: True when the code
+    is right (or the contest has none). Commits."""
+    expected = db.session.execute(
+        select(Contest.access_code).where(Contest.id == contest_id)
+    ).scalar_one_or_none()
+    if not code_matches(typed, expected):
+        return False
+    already = db.session.get(ContestAccess, (contest_id, user_id))
+    if already is None:
+        db.session.add(ContestAccess(contest_id=contest_id, user_id=user_id))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Two tabs typed it at once: one row is enough.
+            db.session.rollback()
+    return True
 
 
 def attempts_so_far(user_id: int, round_id: int) -> tuple[int, int | None]:
@@ -165,14 +350,24 @@ def begin_attempt(
     attempt is resumed; when its time and the network `grace` have run out, it is closed first
     (its id still returned: the page it leads to shows the result). A new one is drawn from the
     worker's copy of the question pool while it is under `pool_seconds` old.
+
+    A new attempt is checked in this order: the contest and the round are open to the
+    participant's group; attempts allowed, one a Vietnam day, the wait since the last start
+    (`check_attempt_rules`); the contest's access code ("access_code_needed": the page asks for
+    it, `grant_access`); the contest's required profile fields and minimum age (`check_profile`).
     """
     used, open_id = so_far or attempts_so_far(user.id, rules.round_id)
     if open_id is not None:
         ensure_current(db.session.get(Attempt, open_id), now, grace)
         return open_id
     check_may_start(user, rules, now)
-    if rules.attempts_allowed is not None and used >= rules.attempts_allowed:
-        raise AttemptRefused("no_attempts_left", "Bạn đã dùng hết số lượt thi của vòng này.")
+    check_attempt_rules(rules, used, now)
+    if rules.needs_access_code:
+        raise AttemptRefused(
+            "access_code_needed",
+            "Cuộc thi yêu cầu mã dự thi do Ban Tổ chức cung cấp. Nhập mã một lần để bắt đầu thi.",
+        )
+    check_profile(user.id, rules, now)
     question_ids, questions = draw_for_round(rules, rng, pool_seconds)
     try:
         attempt_id = (
@@ -216,7 +411,11 @@ def draw_for_round(
         copy = question_pool.pool(pool_seconds, fresh)
         try:
             drawn = drawing.draw_questions(
-                copy.candidates, rules.question_count, rules.quotas_by_topic, rng
+                copy.candidates,
+                rules.question_count,
+                rules.quotas_by_topic,
+                rng,
+                rules.quotas_by_difficulty,
             )
         except drawing.NotEnoughQuestions as error:
             if fresh:

@@ -1,9 +1,10 @@
 """Organizer forms: a round's settings and the contest's prize rules."""
 
+import re
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -11,33 +12,100 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.ranking import STEP_WORDING, STEPS
 from contest.domain.statistics import COLLECTIVE_MEASURES
-
-COUNTED = {"best": "Lượt có kết quả cao nhất", "first": "Lượt đầu tiên", "last": "Lượt cuối cùng"}
-REVEAL = {
-    "after_close": "Sau khi vòng thi kết thúc",
-    "after_submit": "Ngay sau khi nộp bài",
-    "never": "Không hiển thị",
-}
-TARGETS = {
-    "participants": "Số người tham gia vòng thi",
-    "perfect": "Số người trả lời đúng tất cả các câu",
-    "entries": "Số lượt dự thi",
-}
-WHEN_FORMAT = "%Y-%m-%dT%H:%M"
+from contest.domain.vn_dates import DATETIME_FORMAT_HINT, format_vn_datetime, parse_vn_datetime
+from contest.setup.rounds import COUNTED_LABELS as COUNTED
+from contest.setup.rounds import DIFFICULTY_LABELS
+from contest.setup.rounds import REVEAL_LABELS as REVEAL
+from contest.setup.rounds import TARGET_LABELS as TARGETS
 
 
 def choices(mapping: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in mapping.items()]
 
 
-def number(label: str, low: int, high: int) -> IntegerField:
+class WholeNumberField(IntegerField):
+    """A whole number typed in plain digits, refused in Vietnamese (WTForms says it in English)."""
+
+    def __init__(self, label=None, validators=None, message="Nhập một số nguyên.", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        raw = valuelist[0].strip()
+        if not raw:
+            self.data = None
+            return
+        if not re.fullmatch(r"[0-9]{1,9}", raw):
+            self.data = None
+            raise ValueError(self.message)
+        self.data = int(raw)
+
+
+def number(label: str, low: int, high: int) -> WholeNumberField:
     message = f"Nhập một số nguyên từ {low} đến {high}."
-    return IntegerField(label, validators=[InputRequired(message), NumberRange(low, high, message)])
+    return WholeNumberField(
+        label,
+        validators=[InputRequired(message), NumberRange(low, high, message)],
+        message=message,
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+def optional_number(label: str, high: int) -> WholeNumberField:
+    message = f"Nhập số nguyên từ 0 đến {high}."
+    return WholeNumberField(
+        label,
+        validators=[Optional(), NumberRange(0, high, message)],
+        message=message,
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class VietnamDateTimeField(StringField):
+    """A moment typed as dd/mm/yyyy HH:MM (24-hour, Vietnam time), whatever the browser's
+    locale: a text box, not the browser's picker. `data` is the naive Vietnam wall time."""
+
+    def __init__(self, label=None, validators=None, missing="Nhập ngày giờ.", **kwargs):
+        render_kw = {
+            "placeholder": DATETIME_FORMAT_HINT,
+            "autocomplete": "off",
+            "spellcheck": "false",
+            **kwargs.pop("render_kw", {}),
+        }
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.missing = missing
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        self.data = None
+        if not (valuelist[0] or "").strip():
+            return
+        self.data = parse_vn_datetime(valuelist[0])  # a ValueError's message is Vietnamese
+
+    def pre_validate(self, form):
+        if self.data is None and not self.process_errors:
+            raise StopValidation(self.missing)
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return format_vn_datetime(self.data) if self.data else ""
 
 
 CHAIN_CHOICES = [SelectChoice("", "(không dùng)")] + [
@@ -49,19 +117,18 @@ class RoundForm(FlaskForm):
     title = StringField(
         "Tên vòng thi", validators=[DataRequired("Vui lòng nhập tên vòng thi."), Length(max=200)]
     )
-    opens_at = DateTimeLocalField(
-        "Mở lúc (giờ Việt Nam)",
-        format=WHEN_FORMAT,
-        validators=[InputRequired("Nhập thời điểm mở.")],
-    )
-    closes_at = DateTimeLocalField(
-        "Đóng lúc (giờ Việt Nam)",
-        format=WHEN_FORMAT,
-        validators=[InputRequired("Nhập thời điểm đóng.")],
-    )
+    opens_at = VietnamDateTimeField("Mở lúc (giờ Việt Nam)", missing="Nhập thời điểm mở.")
+    closes_at = VietnamDateTimeField("Đóng lúc (giờ Việt Nam)", missing="Nhập thời điểm đóng.")
     question_count = number("Số câu hỏi mỗi lượt", 1, 200)
+    difficulty_1 = optional_number(f"Mức {DIFFICULTY_LABELS[1]}", 200)
+    difficulty_2 = optional_number(f"Mức {DIFFICULTY_LABELS[2]}", 200)
+    difficulty_3 = optional_number(f"Mức {DIFFICULTY_LABELS[3]}", 200)
     time_limit_minutes = number("Thời gian làm bài (phút)", 1, 600)
     attempts_allowed = number("Số lượt được thi (0 = không giới hạn)", 0, 10000)
+    one_attempt_per_day = BooleanField("Mỗi ngày chỉ được thi một lượt (ngày theo giờ Việt Nam)")
+    minimum_wait_minutes = optional_number(
+        "Thời gian chờ giữa hai lượt (phút, để trống hoặc 0 = không chờ)", 43200
+    )
     counted_attempt = SelectField("Lượt được tính", choices=choices(COUNTED))
     shuffle_options = BooleanField("Đảo thứ tự phương án")
     reveal_answers = SelectField("Hiển thị đáp án cho người thi", choices=choices(REVEAL))
@@ -77,8 +144,18 @@ class RoundForm(FlaskForm):
     # One criterion per tie-break step of the registry (contest.domain.ranking): chain_1, ...
     CHAIN_FIELDS = tuple(f"chain_{n}" for n in range(1, len(STEPS) + 1))
 
+    DIFFICULTY_FIELDS = {1: "difficulty_1", 2: "difficulty_2", 3: "difficulty_3"}
+
     def chain(self) -> list[str]:
         return [getattr(self, name).data for name in self.CHAIN_FIELDS if getattr(self, name).data]
+
+    def difficulty_quotas(self) -> dict[int, int]:
+        quotas = {}
+        for level, name in self.DIFFICULTY_FIELDS.items():
+            value = getattr(self, name).data
+            if value:
+                quotas[level] = value
+        return quotas
 
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:

@@ -1,15 +1,53 @@
-"""Organizers set up rounds; changing which attempt counts rebuilds the round's entries."""
+"""Organizers set up and run rounds: settings, closing early, cancelling, the order. Audited.
 
-from dataclasses import dataclass, field
+A round's settings reach attempts in two ways, and a change to a round that already has
+attempts says which (`differences`, shown on the confirmation page before it is saved):
+- taken when an attempt starts and kept by it: the questions (their number, the quotas, the
+  shuffle of options) and the deadline (the time limit, capped by the closing time). A change
+  applies to attempts started after it; an attempt in progress keeps its questions and deadline;
+- read when someone starts (the window, attempts allowed, one a day, the wait): they decide who
+  may start from now on, and change nothing of attempts made;
+- round-wide by nature (which attempt counts, the ranking chain, prizes, when answers are shown,
+  the prediction question): one rule ranks everyone of the round, so they apply to every entry,
+  old and new (changing which attempt counts rebuilds the entries).
+"""
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
+from contest.audit.service import Actor, record
+from contest.domain import drawing
 from contest.domain.clock import from_vietnam, to_vietnam, utcnow
-from contest.domain.ranking import DEFAULT_CHAIN
+from contest.domain.prizes import LABELS as PRIZE_LABELS
+from contest.domain.ranking import DEFAULT_CHAIN, STEP_WORDING
+from contest.domain.vn_dates import format_vn_datetime
 from contest.extensions import db
-from contest.models import Contest, Question, Round, Topic
+from contest.models import Attempt, Contest, Question, ResultPublication, Round, RoundEntry, Topic
 from contest.results.entries import rebuild_entries
+from contest.text import thousands
+
+# Difficulties as the bank names them (question_bank.answers.DIFFICULTY_NAMES).
+DIFFICULTY_LABELS = {1: "Dễ", 2: "Trung bình", 3: "Khó"}
+COUNTED_LABELS = {
+    "best": "Lượt có kết quả cao nhất",
+    "first": "Lượt đầu tiên",
+    "last": "Lượt cuối cùng",
+}
+REVEAL_LABELS = {
+    "after_close": "Sau khi vòng thi kết thúc",
+    "after_submit": "Ngay sau khi nộp bài",
+    "never": "Không hiển thị",
+}
+TARGET_LABELS = {
+    "participants": "Số người tham gia vòng thi",
+    "perfect": "Số người trả lời đúng tất cả các câu",
+    "entries": "Số lượt dự thi",
+}
 
 
 @dataclass
@@ -31,15 +69,52 @@ class RoundSettings:
     ranking_chain: list[str]
     prize_counts: dict[str, int]
     topic_quotas: dict[int, int] = field(default_factory=dict)
+    difficulty_quotas: dict[int, int] = field(default_factory=dict)
+    one_attempt_per_day: bool = False
+    minimum_wait_minutes: int = 0
 
 
 class SettingsRefused(Exception):
-    """The settings cannot work; `field` names the form field, `message` is Vietnamese."""
+    """The settings cannot work. `problems` lists (form field, Vietnamese message); `field`
+    and `message` are the first one's."""
 
-    def __init__(self, field_name: str, message: str):
+    def __init__(self, field_name: str, message: str, more: list[tuple[str, str]] | None = None):
         super().__init__(message)
         self.field = field_name
         self.message = message
+        self.problems = [(field_name, message), *(more or [])]
+
+
+class RoundRefused(Exception):
+    """A lifecycle action that cannot be done now; `message` is Vietnamese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Change:
+    """One setting that differs, as the confirmation page shows it."""
+
+    name: str
+    label: str
+    before: str
+    after: str
+    scope: str
+
+    def line(self) -> str:
+        return f"{self.label}: {self.before} → {self.after} ({self.scope})"
+
+
+class ConfirmationNeeded(Exception):
+    """The round has attempts: the organizer must see `changes` and confirm. `marker` is the
+    round's settings as they are now, to be sent back with the confirmation."""
+
+    def __init__(self, changes: list[Change], marker: str):
+        super().__init__("confirmation needed")
+        self.changes = changes
+        self.marker = marker
 
 
 def settings_of(round_: Round) -> RoundSettings:
@@ -59,7 +134,27 @@ def settings_of(round_: Round) -> RoundSettings:
         ranking_chain=list(round_.ranking_chain),
         prize_counts=dict(round_.prize_counts or {}),
         topic_quotas=round_.quotas_by_topic(),
+        difficulty_quotas=round_.quotas_by_difficulty(),
+        one_attempt_per_day=bool(round_.one_attempt_per_day),
+        minimum_wait_minutes=round_.minimum_wait_minutes or 0,
     )
+
+
+def plain(settings: RoundSettings) -> dict:
+    """The settings as JSON can hold them (the audit log, the marker): times as text."""
+    values = asdict(settings)
+    for name in ("opens_at", "closes_at"):
+        values[name] = format_vn_datetime(values[name])
+    for name in ("topic_quotas", "difficulty_quotas"):
+        values[name] = {str(key): n for key, n in sorted(values[name].items()) if n}
+    return values
+
+
+def marker(round_: Round) -> str:
+    """A digest of the round's stored settings: a confirmation made for other settings (someone
+    saved in between) no longer matches."""
+    text = json.dumps(plain(settings_of(round_)), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def active_counts_by_topic() -> dict[int | None, int]:
@@ -71,26 +166,86 @@ def active_counts_by_topic() -> dict[int | None, int]:
     return dict(rows.all())
 
 
+def active_counts_by_difficulty() -> dict[int | None, int]:
+    rows = db.session.execute(
+        select(Question.difficulty, func.count())
+        .where(Question.active.is_(True))
+        .group_by(Question.difficulty)
+    )
+    return dict(rows.all())
+
+
+def active_cells() -> list[tuple[int | None, int | None, int]]:
+    """Active questions per (topic, difficulty)."""
+    rows = db.session.execute(
+        select(Question.topic_id, Question.difficulty, func.count())
+        .where(Question.active.is_(True))
+        .group_by(Question.topic_id, Question.difficulty)
+    )
+    return [tuple(row) for row in rows.all()]
+
+
 def topics() -> list[Topic]:
     return db.session.execute(select(Topic).order_by(Topic.name)).scalars().all()
 
 
-def check(settings: RoundSettings) -> None:
-    counts = active_counts_by_topic()
-    if settings.question_count > sum(counts.values()):
-        raise SettingsRefused(
-            "question_count",
-            f"Ngân hàng chỉ có {sum(counts.values())} câu hỏi đang dùng, ít hơn số câu mỗi lượt.",
+def topic_names() -> dict[int, str]:
+    return {topic.id: topic.name for topic in topics()}
+
+
+def shortfall_problem(shortfall: drawing.Shortfall, names: dict[int, str]) -> tuple[str, str]:
+    """The form field and the Vietnamese message for one thing the bank lacks."""
+    have, want, short = shortfall.available, shortfall.wanted, shortfall.missing
+    if shortfall.kind == "topic":
+        name = names.get(shortfall.key, f"#{shortfall.key}")
+        return (
+            f"quota_{shortfall.key}",
+            f"Ngân hàng chỉ có {thousands(have)} câu hỏi chủ đề «{name}» đang dùng, "
+            f"vòng thi cần {thousands(want)} (thiếu {thousands(short)}).",
         )
-    quotas = {t: n for t, n in settings.topic_quotas.items() if n}
-    if sum(quotas.values()) > settings.question_count:
-        raise SettingsRefused("question_count", "Tổng số câu theo chủ đề vượt quá số câu mỗi lượt.")
-    for topic_id, wanted in quotas.items():
-        if counts.get(topic_id, 0) < wanted:
-            raise SettingsRefused(
-                f"quota_{topic_id}",
-                f"Chủ đề này chỉ có {counts.get(topic_id, 0)} câu hỏi đang dùng.",
-            )
+    if shortfall.kind == "difficulty":
+        name = DIFFICULTY_LABELS.get(shortfall.key, str(shortfall.key))
+        return (
+            f"difficulty_{shortfall.key}",
+            f"Ngân hàng chỉ có {thousands(have)} câu hỏi mức {name} đang dùng, "
+            f"vòng thi cần {thousands(want)} (thiếu {thousands(short)}).",
+        )
+    if shortfall.kind == "total":
+        return (
+            "question_count",
+            f"Ngân hàng chỉ có {thousands(have)} câu hỏi đang dùng, mỗi lượt thi cần "
+            f"{thousands(want)} (thiếu {thousands(short)}).",
+        )
+    if shortfall.kind in ("topic_total", "difficulty_total"):
+        family = "chủ đề" if shortfall.kind == "topic_total" else "mức độ"
+        return (
+            "question_count",
+            f"Tổng số câu theo {family} là {thousands(want)}, nhiều hơn số câu mỗi lượt "
+            f"({thousands(have)}): tăng số câu mỗi lượt hoặc giảm số câu theo {family}.",
+        )
+    return (
+        "question_count",
+        "Ngân hàng không đủ câu hỏi để cùng lúc đáp ứng số câu theo chủ đề và theo mức độ: "
+        f"cần ít nhất {thousands(want)} câu mỗi lượt, vòng thi đặt {thousands(have)} câu "
+        f"(thiếu {thousands(short)}).",
+    )
+
+
+def check(settings: RoundSettings) -> None:
+    """Refuse settings the active bank cannot fill, naming each shortfall and its field."""
+    if settings.closes_at <= settings.opens_at:
+        raise SettingsRefused("closes_at", "Thời điểm đóng phải sau thời điểm mở.")
+    topic_quotas = drawing.positive(settings.topic_quotas)
+    difficulty_quotas = drawing.positive(settings.difficulty_quotas)
+    unknown = set(difficulty_quotas) - set(DIFFICULTY_LABELS)
+    if unknown:
+        raise SettingsRefused("question_count", "Mức độ câu hỏi chỉ gồm Dễ, Trung bình, Khó.")
+    cells = drawing.count_cells(active_cells(), topic_quotas, difficulty_quotas)
+    found = drawing.shortfalls(cells, settings.question_count, topic_quotas, difficulty_quotas)
+    if found:
+        names = topic_names()
+        first, *more = [shortfall_problem(shortfall, names) for shortfall in found]
+        raise SettingsRefused(*first, more)
 
 
 def apply(round_: Round, settings: RoundSettings) -> None:
@@ -109,20 +264,288 @@ def apply(round_: Round, settings: RoundSettings) -> None:
     round_.ranking_chain = list(settings.ranking_chain)
     round_.prize_counts = dict(settings.prize_counts)
     round_.topic_quotas = {str(t): n for t, n in settings.topic_quotas.items() if n}
+    round_.difficulty_quotas = {str(d): n for d, n in settings.difficulty_quotas.items() if n}
+    round_.one_attempt_per_day = settings.one_attempt_per_day
+    round_.minimum_wait_minutes = settings.minimum_wait_minutes
 
 
-def save_round(round_: Round, settings: RoundSettings) -> Round:
-    """Check and save. Attempts already started keep their questions, deadline and answers."""
+def attempt_count(round_id: int | None) -> int:
+    if round_id is None:
+        return 0
+    return db.session.execute(
+        select(func.count()).select_from(Attempt).where(Attempt.round_id == round_id)
+    ).scalar_one()
+
+
+# What each setting does to attempts (module docstring).
+FOR_NEW = "áp dụng cho lượt thi mới"
+FOR_STARTS = "áp dụng cho lượt thi mới; lượt đang làm giữ hạn nộp bài đã có"
+FOR_ALL = "áp dụng cho mọi lượt thi của vòng, kể cả lượt đã thi"
+
+
+def _yes(value: bool) -> str:
+    return "Có" if value else "Không"
+
+
+def _minutes(value: int) -> str:
+    return f"{thousands(value)} phút"
+
+
+def _quotas(quotas: dict[int, int], names: dict) -> str:
+    shown = [f"{names.get(key, key)}: {n}" for key, n in sorted(quotas.items()) if n]
+    return ", ".join(shown) if shown else "không đặt"
+
+
+def _chain(chain: list[str]) -> str:
+    return "; ".join(STEP_WORDING.get(step, step) for step in chain) or "không có"
+
+
+def _prizes(prizes: dict[str, int]) -> str:
+    return ", ".join(f"{label} {prizes.get(level, 0)}" for level, label in PRIZE_LABELS.items())
+
+
+def differences(
+    before: RoundSettings, after: RoundSettings, names: dict[int, str] | None = None
+) -> list[Change]:
+    """Every setting that differs, with its old and new value as people read them and whether
+    it applies to new attempts only or to the whole round."""
+    names = names or {}
+    shown = [
+        ("title", "Tên vòng thi", str, FOR_ALL),
+        ("opens_at", "Mở lúc", format_vn_datetime, FOR_NEW),
+        ("closes_at", "Đóng lúc", format_vn_datetime, FOR_STARTS),
+        ("question_count", "Số câu hỏi mỗi lượt", lambda n: f"{thousands(n)} câu", FOR_NEW),
+        ("topic_quotas", "Số câu theo chủ đề", lambda q: _quotas(q, names), FOR_NEW),
+        (
+            "difficulty_quotas",
+            "Số câu theo mức độ",
+            lambda q: _quotas(q, DIFFICULTY_LABELS),
+            FOR_NEW,
+        ),
+        ("time_limit_minutes", "Thời gian làm bài", _minutes, FOR_NEW),
+        ("shuffle_options", "Đảo thứ tự phương án", _yes, FOR_NEW),
+        (
+            "attempts_allowed",
+            "Số lượt được thi",
+            lambda n: f"{thousands(n)} lượt" if n else "không giới hạn",
+            FOR_NEW,
+        ),
+        ("one_attempt_per_day", "Mỗi ngày chỉ thi một lượt", _yes, FOR_NEW),
+        ("minimum_wait_minutes", "Thời gian chờ giữa hai lượt", _minutes, FOR_NEW),
+        (
+            "counted_attempt",
+            "Lượt được tính",
+            lambda v: COUNTED_LABELS.get(v, v),
+            FOR_ALL + ": kết quả của mọi người được tính lại",
+        ),
+        ("reveal_answers", "Hiển thị đáp án", lambda v: REVEAL_LABELS.get(v, v), FOR_ALL),
+        ("prediction_enabled", "Có câu hỏi dự đoán", _yes, FOR_ALL),
+        ("prediction_prompt", "Nội dung câu dự đoán", lambda v: v or "(trống)", FOR_ALL),
+        ("prediction_target", "Câu dự đoán hỏi về", lambda v: TARGET_LABELS.get(v, v), FOR_ALL),
+        ("ranking_chain", "Thứ tự xếp hạng", _chain, FOR_ALL),
+        ("prize_counts", "Số giải", _prizes, FOR_ALL),
+    ]
+    changes = []
+    for name, label, text, scope in shown:
+        old, new = getattr(before, name), getattr(after, name)
+        if name in ("topic_quotas", "difficulty_quotas"):
+            old, new = drawing.positive(old), drawing.positive(new)
+        if name == "prediction_prompt":
+            old, new = old or None, new or None
+        if old != new:
+            changes.append(Change(name, label, text(old), text(new), scope))
+    return changes
+
+
+def save_round(
+    round_: Round,
+    settings: RoundSettings,
+    actor: Actor,
+    *,
+    confirmed: str | None = None,
+) -> Round:
+    """Check and save; commits and records "round.created" or "round.changed".
+
+    A round with attempts is saved only with `confirmed`, the `marker` of the settings the
+    organizer saw the changes against: without it, ConfirmationNeeded lists the changes; with
+    a marker of other settings (someone saved in between), SettingsRefused. Attempts already
+    started keep their questions, deadline and answers.
+    """
     check(settings)
+    is_new = round_.id is None
+    if not is_new:
+        # Whoever confirms last reads the settings as stored now, not as this session has them.
+        db.session.execute(select(Round.id).where(Round.id == round_.id).with_for_update())
+        db.session.refresh(round_)
     if round_.results_status == "published":
         raise SettingsRefused("title", "Kết quả vòng thi đã công bố: không sửa thiết lập được nữa.")
-    counting_changed = round_.id is not None and round_.counted_attempt != settings.counted_attempt
+    before = None if is_new else settings_of(round_)
+    changes = [] if is_new else differences(before, settings, topic_names())
+    attempts = attempt_count(round_.id)
+    if attempts and changes:
+        if confirmed is None:
+            raise ConfirmationNeeded(changes, marker(round_))
+        if confirmed != marker(round_):
+            raise SettingsRefused(
+                "title",
+                "Thiết lập vòng thi vừa được thay đổi sau khi bạn xem trang xác nhận. "
+                "Vui lòng xem lại các thay đổi rồi xác nhận lần nữa.",
+            )
+    counting_changed = not is_new and round_.counted_attempt != settings.counted_attempt
     apply(round_, settings)
+    if is_new:
+        # Numbered when saved: another organizer may have added a round since the form opened.
+        round_.number = next_number(round_.contest_id)
     db.session.add(round_)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise SettingsRefused(
+            "title", "Một vòng thi khác vừa được thêm cùng lúc. Vui lòng lưu lại."
+        ) from None
+    if is_new:
+        record(actor, "round.created", "round", round_.id, {"after": plain(settings)})
+    elif changes:
+        old, new = plain(before), plain(settings)
+        names = [change.name for change in changes]
+        record(
+            actor,
+            "round.changed",
+            "round",
+            round_.id,
+            {
+                "before": {name: old[name] for name in names},
+                "after": {name: new[name] for name in names},
+                "attempts": attempts,
+                "confirmed": bool(attempts),
+                "changes": [change.line() for change in changes],
+            },
+        )
     db.session.commit()
     if counting_changed:
         rebuild_entries(round_.id)
     return round_
+
+
+def close_early(round_: Round, actor: Actor, now: datetime) -> None:
+    """Close an open round now: nobody starts another attempt; an attempt in progress keeps
+    its deadline. Commits."""
+    if not round_.opens_at <= now < round_.closes_at:
+        raise RoundRefused("Chỉ đóng sớm được vòng thi đang mở.")
+    before = round_.closes_at
+    # The window must stay non-empty (closes_at > opens_at): a round opened this very instant
+    # closes a second later.
+    round_.closes_at = max(now.replace(microsecond=0), round_.opens_at + timedelta(seconds=1))
+    record(
+        actor,
+        "round.closed_early",
+        "round",
+        round_.id,
+        {
+            "before": {"closes_at": format_vn_datetime(to_vietnam(before))},
+            "after": {"closes_at": format_vn_datetime(to_vietnam(round_.closes_at))},
+        },
+    )
+    db.session.commit()
+
+
+def cancel(round_: Round, actor: Actor) -> None:
+    """Delete a round nobody has started an attempt in. Commits."""
+    if attempt_count(round_.id):
+        raise RoundRefused(
+            "Vòng thi đã có lượt thi: không hủy được. Có thể đóng sớm vòng thi thay vì hủy."
+        )
+    has_results = (
+        db.session.execute(
+            select(func.count()).select_from(RoundEntry).where(RoundEntry.round_id == round_.id)
+        ).scalar_one()
+        or db.session.execute(
+            select(func.count())
+            .select_from(ResultPublication)
+            .where(ResultPublication.round_id == round_.id)
+        ).scalar_one()
+    )
+    if has_results:
+        raise RoundRefused("Vòng thi đã có kết quả: không hủy được.")
+    record(
+        actor,
+        "round.cancelled",
+        "round",
+        round_.id,
+        {
+            "contest_id": round_.contest_id,
+            "number": round_.number,
+            "settings": plain(settings_of(round_)),
+        },
+    )
+    db.session.delete(round_)
+    db.session.commit()
+
+
+def move(round_: Round, direction: int, actor: Actor) -> None:
+    """Swap the round's number with the one before (-1) or after (+1) it. Commits."""
+    if direction not in (-1, 1):
+        raise RoundRefused("Hướng di chuyển không hợp lệ.")
+    sibling_query = select(Round).where(Round.contest_id == round_.contest_id)
+    if direction < 0:
+        sibling_query = sibling_query.where(Round.number < round_.number).order_by(
+            Round.number.desc()
+        )
+    else:
+        sibling_query = sibling_query.where(Round.number > round_.number).order_by(Round.number)
+    other = db.session.execute(sibling_query.limit(1)).scalar_one_or_none()
+    if other is None:
+        raise RoundRefused(
+            "Vòng thi đã ở đầu danh sách." if direction < 0 else "Vòng thi đã ở cuối danh sách."
+        )
+    mine, theirs = round_.number, other.number
+    # (contest_id, number) is unique: park one round on a number no round has, then swap.
+    parked = (
+        db.session.execute(
+            select(func.max(Round.number)).where(Round.contest_id == round_.contest_id)
+        ).scalar_one()
+        + 1
+    )
+    rounds = Round.__table__.c
+    db.session.execute(update(Round).where(rounds.id == round_.id).values(number=parked))
+    db.session.execute(update(Round).where(rounds.id == other.id).values(number=mine))
+    db.session.execute(update(Round).where(rounds.id == round_.id).values(number=theirs))
+    record(
+        actor,
+        "round.moved",
+        "round",
+        round_.id,
+        {"before": {"number": mine}, "after": {"number": theirs}, "swapped_with": other.id},
+    )
+    db.session.commit()
+    db.session.expire_all()
+
+
+def contest_rounds(contest_id: int) -> list[Round]:
+    return list(
+        db.session.execute(
+            select(Round).where(Round.contest_id == contest_id).order_by(Round.number)
+        ).scalars()
+    )
+
+
+def attempt_counts(contest_id: int) -> dict[int, int]:
+    """Round id → attempts started in it, for the rounds list (cancel only without any)."""
+    rows = db.session.execute(
+        select(Attempt.round_id, func.count())
+        .join(Round, Round.id == Attempt.round_id)
+        .where(Round.contest_id == contest_id)
+        .group_by(Attempt.round_id)
+    )
+    return dict(rows.all())
+
+
+def next_number(contest_id: int) -> int:
+    last = db.session.execute(
+        select(func.max(Round.number)).where(Round.contest_id == contest_id)
+    ).scalar_one()
+    return (last or 0) + 1
 
 
 def new_round(contest: Contest) -> Round:

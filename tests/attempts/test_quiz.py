@@ -199,7 +199,9 @@ def test_attempt_limit(app, client):
         client.post(f"/bai-thi/{attempt_id}/nop-bai", data={"csrf_token": token, "confirm": "1"})
     response = start(client, round_id)
     assert response.headers["Location"] == "/"
-    assert "Bạn đã dùng hết số lượt thi của vòng này." in client.get("/").get_data(as_text=True)
+    assert "Bạn đã dùng hết số lượt thi của vòng này." in client.get(
+        "/", follow_redirects=True
+    ).get_data(as_text=True)
     with app.app_context():
         numbers = (
             db.session.execute(select(Attempt.number).order_by(Attempt.number)).scalars().all()
@@ -214,7 +216,7 @@ def test_round_not_open_refuses_start(app, client):
     )
     login(client, "0912000001")
     start(client, round_id)
-    assert "Vòng thi chưa mở." in client.get("/").get_data(as_text=True)
+    assert "Vòng thi chưa mở." in client.get("/", follow_redirects=True).get_data(as_text=True)
 
 
 def test_time_running_out_closes_with_what_was_saved_in_time(app, client):

@@ -1,5 +1,6 @@
 """Organizers set up rounds: times in Vietnam time, quotas, the ranking chain, prizes."""
 
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -18,8 +19,8 @@ from tests.factories import (
 
 FORM = {
     "title": "Tuần thi thứ hai",
-    "opens_at": "2026-12-07T08:00",
-    "closes_at": "2026-12-14T08:00",
+    "opens_at": "07/12/2026 08:00",
+    "closes_at": "14/12/2026 08:00",
     "question_count": "10",
     "time_limit_minutes": "15",
     "attempts_allowed": "0",
@@ -65,7 +66,7 @@ def test_new_round_saved_with_vietnam_times_and_chain(app):
         assert round_.ranking_chain == ["correct", "duration"]
         assert round_.topic_quotas == {"1": 4}
         assert round_.prize_counts == {"nhat": 1, "nhi": 1, "ba": 2, "kk": 5}
-    rules = client.get("/the-le").get_data(as_text=True)
+    rules = client.get("/the-le", follow_redirects=True).get_data(as_text=True)
     assert "2. nếu bằng nhau thì thời gian làm bài ngắn hơn xếp trên" in rules
     assert "dự đoán gần đúng nhất" not in rules
 
@@ -75,7 +76,7 @@ def test_invalid_settings_get_messages_and_nothing_is_saved(app):
     data = {
         **FORM,
         "csrf_token": csrf_token(client),
-        "closes_at": "2026-12-01T08:00",
+        "closes_at": "01/12/2026 08:00",
         "chain_1": "duration",
         "chain_2": "duration",
         "prediction_prompt": "",
@@ -98,7 +99,9 @@ def test_quota_larger_than_the_topic_is_refused(app):
     client, contest_id = organizer(app)
     data = {**FORM, "csrf_token": csrf_token(client), "question_count": "15", "quota_1": "11"}
     html = client.post(f"/to-chuc/cuoc-thi/{contest_id}/vong-moi", data=data).get_data(as_text=True)
-    assert "Chủ đề này chỉ có 10 câu hỏi đang dùng." in html
+    assert (
+        "Ngân hàng chỉ có 10 câu hỏi chủ đề «Một cửa» đang dùng, vòng thi cần 11 (thiếu 1)." in html
+    )
 
 
 def test_changing_the_counted_attempt_recomputes_entries(app):
@@ -111,7 +114,14 @@ def test_changing_the_counted_attempt_recomputes_entries(app):
         round_id = round_.id
         assert db.session.execute(select(RoundEntry.correct_count)).scalar_one() == 18
     data = {**FORM, "csrf_token": csrf_token(client), "counted_attempt": "last"}
-    assert client.post(f"/to-chuc/vong/{round_id}/sua", data=data).status_code == 302
+    # The round has attempts: the change is listed for confirmation first, then saved.
+    page = client.post(f"/to-chuc/vong/{round_id}/sua", data=data).get_data(as_text=True)
+    assert "Lượt được tính: Lượt có kết quả cao nhất → Lượt cuối cùng" in page.replace(
+        "</strong>", ""
+    ).replace("<strong>", "")
+    marker = re.search(r'name="confirmed" value="([^"]+)"', page).group(1)
+    confirmed = {**data, "confirmed": marker}
+    assert client.post(f"/to-chuc/vong/{round_id}/sua", data=confirmed).status_code == 302
     with app.app_context():
         entry = db.session.execute(select(RoundEntry)).scalar_one()
         assert (entry.correct_count, entry.attempts_count) == (12, 2)
