@@ -7,7 +7,11 @@ from flask import Flask, request, url_for
 from contest.domain.clock import to_vietnam
 from contest.models.user import GENDER_LABELS, GROUP_LABELS
 from contest.text import thousands
+from contest.web.markdown import render_markdown
 from question_bank.models import LETTERS
+
+# Blueprints of the staff areas (organizers, judges): their pages use a desktop's width.
+STAFF_BLUEPRINTS = frozenset({"admin", "judge", "bank", "agencies", "contests", "account_history"})
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -48,9 +52,11 @@ def register(app: Flask) -> None:
     app.add_template_filter(mm_ss)
     app.add_template_filter(thousands)
     app.add_template_filter(minutes_text)
+    app.add_template_filter(render_markdown, "markdown")
     app.add_template_global(GROUP_LABELS, "group_labels")
     app.add_template_global(LETTERS, "option_letters")
     app.add_template_global(GENDER_LABELS, "gender_labels")
+    app.add_template_global(STAFF_BLUEPRINTS, "STAFF_BLUEPRINTS")
     remembered_url_for = url_builder()
     app.add_template_global(remembered_url_for, "url_for")
     app.add_template_global(static_url_builder(app, remembered_url_for), "static_url")
