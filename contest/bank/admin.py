@@ -60,6 +60,8 @@ class QuestionEdit:
     difficulty: int | None
     explanation: str | None
     source: str | None
+    # Whether new attempts may draw it; None keeps it as it is. Not a change of version.
+    active: bool | None = None
 
 
 class EditRefused(Exception):
@@ -177,7 +179,8 @@ def _changes(question: Question, edit: QuestionEdit, topic_id: int | None) -> di
 
 
 def update_question(question: Question, expected_version: int, edit: QuestionEdit) -> bool:
-    """Save the edit as a new version; False when nothing changed.
+    """Save the edit as a new version; False when nothing changed. Putting the question in
+    or out of use alone (`edit.active`) keeps its version: what it asks is the same.
 
     Attempts already taken keep their own copy of the question (AttemptItem), so they are
     unaffected. Refused when the text repeats another question, or when someone else saved
@@ -189,15 +192,20 @@ def update_question(question: Question, expected_version: int, edit: QuestionEdi
     topic = topics_by_name([edit.topic_name]).get(edit.topic_name) if edit.topic_name else None
     db.session.flush()
     changes = _changes(question, edit, topic.id if topic else None)
-    if not changes:
+    active_changed = edit.active is not None and edit.active != question.active
+    if not changes and not active_changed:
         db.session.rollback()
         return False
-    changes["text_key"] = text_key(edit.text)
-    changes["search_text"] = fold(" ".join([edit.text, *edit.options]))
+    values = {"version": Question.version + 1} if changes else {}
+    if changes:
+        changes["text_key"] = text_key(edit.text)
+        changes["search_text"] = fold(" ".join([edit.text, *edit.options]))
+    if active_changed:
+        values["active"] = edit.active
     result = db.session.execute(
         update(Question)
         .where(Question.id == question.id, Question.version == expected_version)
-        .values(**changes, version=Question.version + 1)
+        .values(**changes, **values)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:

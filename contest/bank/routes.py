@@ -1,4 +1,4 @@
-"""The question bank for organizers: upload with a dry run, import, list, edit, retire."""
+"""The question bank for organizers: upload with a dry run, import, list, add, edit, retire."""
 
 import io
 
@@ -7,8 +7,9 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from contest.bank import admin as bank_admin
+from contest.bank import typed_question
 from contest.bank import uploads as bank_uploads
-from contest.bank.forms import FilterForm, QuestionForm, UploadForm
+from contest.bank.forms import EditQuestionForm, FilterForm, NewQuestionForm, UploadForm
 from contest.bank.spreadsheets import export_bank
 from contest.domain.clock import to_vietnam
 from contest.extensions import db
@@ -137,37 +138,81 @@ def export():
     )
 
 
-@bp.route("/<int:question_id>/sua", methods=["GET", "POST"])
-def edit(question_id: int):
-    """Edit a question: saving makes a new version; attempts already taken keep theirs."""
-    question = db.get_or_404(Question, question_id)
-    form = QuestionForm()
+def question_topics(form) -> dict[int, str]:
     topics = dict(bank_admin.topic_choices())
     form.topic.choices = topic_select(topics.items(), "— Không có chủ đề —")
+    return topics
+
+
+def checked_question(form, topics: dict[int, str], question_id: int | None = None):
+    """The posted question through the import's checks; None (messages under the fields)
+    when the form or the question is refused."""
+    if not form.validate_on_submit():
+        return None
+    checked = typed_question.check_question(form.typed(topics), question_id)
+    if not checked.ok:
+        form.show_errors(checked.errors)
+        return None
+    return checked
+
+
+def flash_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        flash(warning, "info")
+
+
+@bp.route("/them", methods=["GET", "POST"])
+def new():
+    """Add one question in a form, with the same checks as a spreadsheet import."""
+    form = NewQuestionForm()
+    topics = question_topics(form)
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    checked = checked_question(form, topics)
+    if checked is not None:
+        question = typed_question.add_question(checked.question, bool(form.active.data))
+        flash(f"Đã thêm câu hỏi số {question.id}.", "success")
+        flash_warnings(checked.warnings)
+        if form.submit_and_new.data:
+            return redirect(url_for("bank.new", next=form.next.data or None))
+        return redirect(back_to(form.next.data))
+    status = 422 if request.method == "POST" else 200
+    return render_template("bank/new.html", form=form, back_url=back_to(form.next.data)), status
+
+
+@bp.route("/<int:question_id>/sua", methods=["GET", "POST"])
+def edit(question_id: int):
+    """Edit a question, with the import's checks: saving makes a new version; attempts that
+    drew it keep their own copy, so what they scored never changes."""
+    question = db.get_or_404(Question, question_id)
+    form = EditQuestionForm()
+    topics = question_topics(form)
     if request.method == "GET":
         form.fill_from(question, set(topics))
         form.next.data = request.args.get("next", "")
-    if form.validate_on_submit():
+    checked = checked_question(form, topics, question.id)
+    if checked is not None:
+        edit = typed_question.as_edit(checked.question, bool(form.active.data))
         try:
-            changed = bank_admin.update_question(
-                question, int(form.version.data), form.to_edit(topics)
-            )
+            changed = bank_admin.update_question(question, int(form.version.data), edit)
         except bank_admin.EditRefused as refusal:
             form[refusal.field].errors.append(refusal.message)
         else:
             if changed:
                 flash(f"Đã lưu câu hỏi số {question.id} (phiên bản {question.version}).", "success")
+                flash_warnings(checked.warnings)
             else:
                 flash("Không có thay đổi nào để lưu.", "info")
             return redirect(back_to(form.next.data))
     stats = bank_admin.question_stats([question.id]).get(question.id, bank_admin.QuestionStats())
+    status = 422 if request.method == "POST" else 200
     return render_template(
         "bank/edit.html",
         form=form,
         question=question,
         stats=stats,
         back_url=back_to(form.next.data),
-    )
+    ), status
 
 
 @bp.route("/<int:question_id>/ngung", methods=["POST"])

@@ -9,7 +9,32 @@ from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Question, Topic
 from contest.text import fold
-from question_bank import ParsedQuestion, question_key
+from question_bank import Issue, ParsedQuestion, ParseResult, question_key
+
+# What the database holds of a question's topic and source, beyond the import's own limit on
+# every text (2,000 characters): (the words for it, the limit).
+STORED_LENGTHS = {"topic": ("tên chủ đề", 200), "source": ("căn cứ, nguồn", 500)}
+
+
+def check_stored_lengths(result: ParseResult, columns: dict[str, str] | None = None) -> None:
+    """Turn questions whose topic or source is longer than the database holds into errors of
+    their rows (`columns`: the column label of each field, when known)."""
+    kept = []
+    for question in result.questions:
+        problems = []
+        for name, (words, limit) in STORED_LENGTHS.items():
+            value = getattr(question, name)
+            if value and len(value) > limit:
+                column = (columns or {}).get(name)
+                where = f"Dòng {question.row}" + (f", cột “{column}”" if column else "")
+                message = f"{where}: {words} dài {len(value)} ký tự, vượt giới hạn {limit} ký tự."
+                problems.append(Issue(question.row, column, "text_too_long", message))
+        result.errors.extend(problems)
+        if not problems:
+            kept.append(question)
+    if len(kept) != len(result.questions):
+        result.questions = kept
+        result.errors.sort(key=lambda issue: (issue.row is not None, issue.row or 0))
 
 
 def text_key(text: str) -> str:

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from contest.bank.service import existing_keys, save_questions
+from contest.bank.service import check_stored_lengths, existing_keys, save_questions
 from contest.extensions import db
 from contest.models import Question
 from question_bank import (
@@ -89,6 +89,7 @@ def import_bank(
 ) -> ImportReport:
     """Validate the whole file; save every question in one commit only if nothing is wrong."""
     result = parse_bank_file(data, filename, limits)
+    check_stored_lengths(result)
     report = ImportReport(filename=filename, result=result, dry_run=dry_run)
     report.by_topic.update(q.topic or "Chưa phân chủ đề" for q in result.questions)
     report.by_difficulty.update(DIFFICULTY_LABELS[q.difficulty] for q in result.questions)

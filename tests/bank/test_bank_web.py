@@ -469,6 +469,7 @@ def edit_form(question_id, version=1, **fields):
         "difficulty": "",
         "explanation": "",
         "source": "",
+        "active": "y",
     }
     data.update(fields)
     return data
@@ -550,14 +551,17 @@ def test_edit_makes_a_new_version_and_taken_attempts_keep_theirs(app, client):
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
+        # The import's own checks (contest/bank/typed_question.py), in the form's words.
         ({"text": "  "}, "Vui lòng nhập nội dung câu hỏi."),
-        ({"option_b": ""}, "Câu hỏi cần ít nhất hai phương án (A và B)."),
-        ({"option_c": "", "option_d": "Thừa"}, "Phương án C để trống"),
-        ({"correct": "đáp án một"}, "Đáp án đúng phải là chữ cái của phương án"),
+        ({"option_b": ""}, "Câu hỏi chỉ có 1 phương án, cần ít nhất 2."),
+        ({"correct": "đáp án một"}, "không phải chữ cái của phương án (A–F)"),
         ({"correct": "C"}, "Đáp án “C” trỏ tới phương án trống."),
-        ({"correct": ""}, "Vui lòng nhập đáp án đúng"),
-        ({"difficulty": "7"}, "Mức độ phải là Dễ, Trung bình hoặc Khó."),
-        ({"text": "Câu hỏi số 2 về THỦ TỤC hành chính?"}, "trùng với câu hỏi số"),
+        ({"correct": ""}, "Vui lòng chọn ít nhất một đáp án đúng."),
+        ({"difficulty": "7"}, "Mức độ “7” không hợp lệ"),
+        (
+            {"text": "Câu hỏi số 2 về THỦ TỤC hành chính?"},
+            "Câu hỏi đã có trong ngân hàng câu hỏi (câu hỏi số",
+        ),
         ({"version": "0"}, "Câu hỏi vừa được người khác sửa"),
     ],
 )
@@ -566,7 +570,7 @@ def test_edit_refuses_bad_input_with_a_message_per_field(app, client, fields, me
     with app.app_context():
         question_id = make_questions(3)[0].id
     response = post_edit(client, question_id, **fields)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     with app.app_context():
         question = db.session.get(Question, question_id)
