@@ -43,6 +43,8 @@ class Attempt(db.Model):
             postgresql_where=text("status = 'open'"),
         ),
         Index("ix_attempt_open_deadline", "status", "deadline"),
+        # The live dashboard counts a contest's entries per day and per hour.
+        Index("ix_attempt_round_submitted", "round_id", "submitted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
