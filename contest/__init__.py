@@ -22,6 +22,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_proxy(app)
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_response_headers(app)
@@ -79,6 +80,12 @@ def register_extensions(app: Flask) -> None:
     from contest.web.account_loader import load_user
 
     login_manager.user_loader(load_user)
+
+
+def register_url_converters(app: Flask) -> None:
+    from contest.web import bounded
+
+    bounded.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -14,7 +14,9 @@ from contest.bank.spreadsheets import export_bank
 from contest.domain.clock import to_vietnam
 from contest.extensions import db
 from contest.models import BankUpload, Question
+from contest.paging import clamp_page
 from contest.text import thousands
+from contest.web.bounded import query_int
 from contest.web.guards import require_role
 from contest.web.redirects import safe_next
 from contest.web.timekeeping import app_now
@@ -53,7 +55,7 @@ def index():
     """The bank: search ignoring diacritics, filters, and each question's statistics."""
     form = FilterForm(formdata=request.args)
     form.topic.choices = topic_select(bank_admin.topic_choices(), "Tất cả chủ đề")
-    page = bank_admin.search_bank(form.filters(), request.args.get("page", 1, type=int))
+    page = bank_admin.search_bank(form.filters(), clamp_page(query_int("page", 1)))
     return render_template(
         "bank/index.html",
         form=form,

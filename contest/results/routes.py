@@ -21,12 +21,14 @@ from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
 from contest.extensions import db
 from contest.models import Round
 from contest.models.user import GROUP_LABELS
+from contest.paging import clamp_page
 from contest.results import round_stats
 from contest.results import service as results
 from contest.results.contest_list import judged_contests
 from contest.results.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
 from contest.results.participation import round_participation
 from contest.results.ranking import Scope, ranking_page, scope_size
+from contest.web.bounded import query_int
 from contest.web.charts import bar_chart
 from contest.web.guards import require_role
 from contest.web.timekeeping import app_grace, app_now
@@ -40,7 +42,7 @@ PAGE_SIZE = 100
 def dashboard():
     """Entries per round of every contest that is not a draft (or of one, ?cuoc_thi=<id>):
     the starting point for ranking and exports."""
-    chosen = request.args.get("cuoc_thi", type=int)
+    chosen = query_int("cuoc_thi")
     if chosen is not None and not 0 < chosen < 2**31:
         chosen = None  # no such contest; a larger number would not fit the column
     contests = judged_contests(chosen)
@@ -60,8 +62,8 @@ def ranking_filters() -> tuple[str | None, int | None, int]:
     group = request.args.get("doi_tuong") or None
     if group not in (None, *GROUP_LABELS):
         group = None
-    agency_id = request.args.get("co_quan", type=int) or None
-    page = max(1, request.args.get("trang", 1, type=int))
+    agency_id = query_int("co_quan")
+    page = clamp_page(query_int("trang", 1))
     return group, agency_id, page
 
 
