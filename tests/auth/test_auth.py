@@ -133,6 +133,22 @@ def test_login_never_redirects_to_another_host(app, client):
     assert response.headers["Location"] == "/bai-thi-cua-toi"
 
 
+def test_a_next_with_control_characters_is_treated_as_absent(app, client):
+    """A CR/LF in `next=` once made the redirect after a correct log-in a 500."""
+    with app.app_context():
+        make_user(phone="0912000009")
+    for target in ("/bai-thi-cua-toi%0d%0aSet-Cookie:x=1", "/a%00b", "/" + "a" * 3000):
+        token = csrf_token(client, "/dang-nhap")
+        response = client.post(
+            f"/dang-nhap?next={target}",
+            data={"identifier": "0912000009", "password": "mat-khau-8", "csrf_token": token},
+        )
+        assert response.status_code == 302, target
+        assert "Set-Cookie" not in response.headers["Location"]
+        assert "bai-thi-cua-toi" not in response.headers["Location"]
+        client.post("/dang-xuat", data={"csrf_token": csrf_token(client)})
+
+
 def test_post_without_csrf_token_is_refused(app, client):
     with app.app_context():
         make_user(phone="0912000009")
