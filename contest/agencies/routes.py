@@ -5,7 +5,7 @@ lưu", ticked by default), then uploads it again unticked to save it. Both steps
 service as `flask --app contest agencies import`, which checks the whole file again.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SubmitField
@@ -53,9 +53,10 @@ def upload():
             return redirect(url_for("agencies.index"))
         if report.ok:
             form.check_only.data = False  # the file is fine: uploading it again saves it
+    refused = request.method == "POST" and (report is None or not report.ok)
     return render_template(
         "agencies/upload.html",
         form=form,
         report=report,
         issues=issue_rows(report.result) if report else [],
-    )
+    ), 422 if refused else 200

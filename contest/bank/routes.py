@@ -77,7 +77,9 @@ def upload():
             form.file.errors.extend(refusal.messages)
         else:
             return redirect(url_for("bank.upload_result", upload_id=stored.id))
-    return render_template("bank/upload.html", form=form)
+    # A refused upload is a client error, with its reasons on the form.
+    status = 422 if request.method == "POST" else 200
+    return render_template("bank/upload.html", form=form), status
 
 
 @bp.route("/nhap/<int:upload_id>")
@@ -85,13 +87,15 @@ def upload_result(upload_id: int):
     """The dry run: counts per topic and difficulty, every error and warning, the import button."""
     upload = db.get_or_404(BankUpload, upload_id)
     report = None if upload.imported_at else bank_uploads.preview(upload)
-    return render_template(
+    page = render_template(
         "bank/upload_result.html",
         upload=upload,
         report=report,
         issues=bank_uploads.issue_rows(report.result) if report else [],
         spreadsheet=bank_uploads.is_spreadsheet(upload),
     )
+    # A file with errors is refused as a whole: the page lists why, with a client-error status.
+    return page, 422 if report is not None and not report.ok else 200
 
 
 @bp.route("/nhap/<int:upload_id>/loi.xlsx")

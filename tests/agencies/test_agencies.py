@@ -269,7 +269,9 @@ def test_dry_run_in_the_browser_shows_counts_and_saves_nothing(app, client):
 def test_errors_in_the_browser_are_listed_by_row_and_column(app, client):
     organizer(app, client)
     rows = [*GOOD, ["STP", "Sở Tư pháp", "KHONGCO"]]
-    html = post_file(client, workbook(rows), check_only=False).get_data(as_text=True)
+    response = post_file(client, workbook(rows), check_only=False)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
     assert "chưa lưu cơ quan, đơn vị nào" in html
     assert '<td class="num">8</td>' in html and "<td>Mã cơ quan cấp trên</td>" in html
     assert "Mã cấp trên “KHONGCO” không có trong tệp" in html
@@ -295,5 +297,6 @@ def test_import_in_the_browser_saves_and_shows_the_tree(app, client):
 def test_missing_file_is_a_form_error(app, client):
     organizer(app, client)
     token = csrf_token(client, f"{PAGE}/nhap")
-    html = client.post(f"{PAGE}/nhap", data={"csrf_token": token}).get_data(as_text=True)
-    assert "Vui lòng chọn tệp danh sách cơ quan, đơn vị" in html
+    response = client.post(f"{PAGE}/nhap", data={"csrf_token": token})
+    assert response.status_code == 422
+    assert "Vui lòng chọn tệp danh sách cơ quan, đơn vị" in response.get_data(as_text=True)

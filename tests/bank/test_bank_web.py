@@ -151,7 +151,9 @@ def test_participant_cannot_post_to_the_bank(app, client):
 def test_upload_with_errors_lists_every_error_and_saves_nothing(app, client):
     organizer(app, client)
     upload_id = uploaded_id(post_file(client, workbook(WITH_ERRORS), "ban-nhap.xlsx"))
-    html = client.get(f"{BANK}/nhap/{upload_id}").get_data(as_text=True)
+    response = client.get(f"{BANK}/nhap/{upload_id}")
+    assert response.status_code == 422  # refused as a whole, with the reasons listed
+    html = response.get_data(as_text=True)
     assert "ban-nhap.xlsx" in html
     assert "chưa câu hỏi nào được nhập" in html
     table = html[html.index('class="table issues"') :]
@@ -272,7 +274,7 @@ def test_unreadable_uploads_get_the_parsers_message_and_are_not_kept(
 ):
     organizer(app, client)
     response = post_file(client, data, filename)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert count(app, BankUpload) == 0
 
