@@ -3,11 +3,11 @@ announcements, its rules outline and its published results; the database's healt
 
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 
 from contest.domain import rules_outline
 from contest.domain.prizes import LEVELS as PRIZE_LEVELS
-from contest.domain.schedule import Window
+from contest.domain.schedule import Window, results_kept_back
 from contest.extensions import db
 from contest.models import Announcement, Contest, ContestStatus, Round, Topic
 from contest.models.user import GROUP_LABELS
@@ -28,17 +28,23 @@ def database_answers() -> None:
 
 
 def listed_contests() -> list[Contest]:
-    """Open contests newest first, then closed ones newest first; never drafts or archived."""
+    """Open contests newest first, then closed ones newest first; never drafts or archived.
+    Each carries `first_opens_at` and `last_closes_at` (its rounds' span, None without rounds),
+    read in the same statement: the home page is what a deadline rush lands on."""
     open_first = case((Contest.status == ContestStatus.OPEN, 0), else_=1)
-    return list(
-        db.session.execute(
-            select(Contest)
-            .where(Contest.status.in_(LISTED))
-            .order_by(open_first, Contest.id.desc())
-        )
-        .scalars()
-        .all()
-    )
+    mine = Round.contest_id == Contest.id
+    first_opens = select(func.min(Round.opens_at)).where(mine).scalar_subquery()
+    last_closes = select(func.max(Round.closes_at)).where(mine).scalar_subquery()
+    rows = db.session.execute(
+        select(Contest, first_opens, last_closes)
+        .where(Contest.status.in_(LISTED))
+        .order_by(open_first, Contest.id.desc())
+    ).all()
+    contests = []
+    for contest, opens_at, closes_at in rows:
+        contest.first_opens_at, contest.last_closes_at = opens_at, closes_at
+        contests.append(contest)
+    return contests
 
 
 def single_listed_contest() -> Contest | None:
@@ -66,7 +72,8 @@ def phase(contest: Contest, now: datetime) -> str:
     """For the list of contests: "upcoming" (no round opened yet), "running" or "closed"."""
     if contest.status != ContestStatus.OPEN:
         return "closed"
-    if contest.rounds and now < min(r.opens_at for r in contest.rounds):
+    first = getattr(contest, "first_opens_at", None)  # set by listed_contests
+    if first is not None and now < first:
         return "upcoming"
     return "running"
 
@@ -92,9 +99,15 @@ def current_announcements(contest_id: int, now: datetime) -> list[Announcement]:
     )
 
 
-def results_hidden(contest: Contest) -> bool:
-    """Results kept back until the contest has ended (the contest's setting)."""
-    return not contest.results_visible and contest.status not in ENDED
+def results_hidden(contest: Contest, now: datetime) -> bool:
+    """Results kept back until the contest has ended (the contest's setting): closed or
+    archived, or every round closed, as the participants' own result pages read it."""
+    return results_kept_back(
+        bool(contest.results_visible),
+        contest.status in ENDED,
+        [r.closes_at for r in contest.rounds],
+        now,
+    )
 
 
 def announced_results(contest: Contest) -> list[tuple]:

@@ -69,16 +69,25 @@ class Contest(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(String(30))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     hotline: Mapped[str | None] = mapped_column(String(200))
-    # The organizing body's emblem, kept in the database so that every host can serve it.
-    emblem: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The organizing body's emblem, kept in the database so that every host can serve it; read
+    # only when served (deferred), like the rules texts only on the rules page.
+    emblem: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     emblem_type: Mapped[str | None] = mapped_column(String(40))
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     # Free text around the generated rules, in Markdown (rendered without raw HTML).
-    rules_intro: Mapped[str] = mapped_column(Text, default="")
-    rules_participants: Mapped[str] = mapped_column(Text, default="")
-    rules_prizes: Mapped[str] = mapped_column(Text, default="")
-    rules_complaints: Mapped[str] = mapped_column(Text, default="")
+    rules_intro: Mapped[str] = mapped_column(
+        Text, default="", deferred=True, deferred_group="rules"
+    )
+    rules_participants: Mapped[str] = mapped_column(
+        Text, default="", deferred=True, deferred_group="rules"
+    )
+    rules_prizes: Mapped[str] = mapped_column(
+        Text, default="", deferred=True, deferred_group="rules"
+    )
+    rules_complaints: Mapped[str] = mapped_column(
+        Text, default="", deferred=True, deferred_group="rules"
+    )
     status: Mapped[str] = mapped_column(String(20), default=ContestStatus.DRAFT)
     # Profile fields (REQUIRABLE_FIELDS) a participant must have filled in to start.
     required_fields: Mapped[list[str]] = mapped_column(JSON, default=list)

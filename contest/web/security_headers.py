@@ -7,8 +7,7 @@
   (`no-store`), unless the view chose its own caching (the contest emblem, the static files).
 """
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -32,19 +31,27 @@ FIXED_HEADERS = {
 
 
 def add_security_headers(response: Response) -> Response:
+    """Add what the view did not set itself. One pass over the headers: werkzeug's
+    `setdefault` costs an exception per missing header, and this runs on every answer save."""
+    headers = response.headers
+    present = {name.lower() for name, _value in headers.items()}
     for name, value in FIXED_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if "Cache-Control" not in response.headers and is_personal(request.endpoint):
-        response.headers["Cache-Control"] = "no-store"
+        if name.lower() not in present:
+            headers.add(name, value)
+    if "cache-control" not in present and is_personal(request.endpoint):
+        headers.add("Cache-Control", "no-store")
     return response
 
 
 def is_personal(endpoint: str | None) -> bool:
-    """True for every response but static files when someone is logged in: staff pages, the
-    quiz, the profile, downloads of personal data."""
+    """True for every response but static files when the request carries a log-in (the
+    session's account or a remember-me cookie): staff pages, the quiz, the profile, downloads
+    of personal data. Read from the cookie, not the account row: the answer save never loads
+    the account, and this hook must not make it."""
     if endpoint == "static":
         return False
-    return bool(current_user and current_user.is_authenticated)
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+    return "_user_id" in session or remember in request.cookies
 
 
 def register(app: Flask) -> None:
