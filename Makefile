@@ -17,12 +17,21 @@ $(STAMP): pyproject.toml
 migrate: $(STAMP)
 	$(FLASK) db upgrade
 
+# DEMO=0 starts from an empty platform: create the first organizer with `flask users create`.
+DEMO ?= 1
+
 run: migrate
+ifeq ($(DEMO),1)
 	$(FLASK) demo load
 	@echo
 	@echo "Thi Trực Tuyến: http://127.0.0.1:$(PORT)/"
 	@echo "Demo accounts (log in with the email or the phone):"
 	@$(FLASK) demo accounts
+else
+	@echo
+	@echo "Thi Trực Tuyến: http://127.0.0.1:$(PORT)/ (no demo contest)"
+	@echo "First organizer: $(FLASK) users create --role organizer --name NAME --phone PHONE"
+endif
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
