@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from contest.attempts import queries, question_pool
 from contest.domain import drawing, scoring, timing
 from contest.domain.clock import from_vietnam, to_vietnam
+from contest.domain.schedule import results_kept_back
 from contest.domain.vn_dates import format_vn_datetime
 from contest.extensions import db
 from contest.models import (
@@ -617,3 +618,36 @@ def open_attempts_by_round(user_id: int) -> dict[int, int]:
         )
     )
     return dict(rows.all())
+
+
+# A contest in one of these has ended, whatever its rounds' times.
+ENDED_STATUSES = (ContestStatus.CLOSED, ContestStatus.ARCHIVED)
+# The public sees a contest's page in these (contest.main.service.LISTED).
+PUBLIC_STATUSES = (ContestStatus.OPEN, ContestStatus.CLOSED)
+
+
+def results_hidden(contest: Contest, now: datetime) -> bool:
+    """The participant's own score and rank are kept back: the contest shows results only once
+    it is over (closed or archived, or every round closed) and it is not over yet."""
+    return results_kept_back(
+        bool(contest.results_visible),
+        contest.status in ENDED_STATUSES,
+        [r.closes_at for r in contest.rounds],
+        now,
+    )
+
+
+def hidden_result_rounds(attempts: Sequence[Attempt], now: datetime) -> set[int]:
+    """Ids of the rounds, among the attempts', whose contest keeps results back now."""
+    contests = {attempt.round.contest_id: attempt.round.contest for attempt in attempts}
+    hidden = {contest_id for contest_id, c in contests.items() if results_hidden(c, now)}
+    return {attempt.round_id for attempt in attempts if attempt.round.contest_id in hidden}
+
+
+def contest_page_slug(contest_id: int) -> str | None:
+    """The slug of the contest's public page, or None when the public cannot see it (a draft,
+    an archived contest)."""
+    contest = db.session.get(Contest, contest_id)
+    if contest is None or contest.status not in PUBLIC_STATUSES:
+        return None
+    return contest.slug

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from contest.domain.clock import to_vietnam
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.prizes import LEVELS as PRIZE_LEVELS
+from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
 from contest.domain.ranking import STEPS, describe_chain
 from contest.domain.statistics import COLLECTIVE_MEASURES
 
@@ -337,16 +338,12 @@ def prizes_section(rules: ContestRules, noun: str) -> Section:
             "Số câu trả lời đúng tối thiểu để được xét giải:",
             lambda n: f"{count(n)} câu" if n else "không quy định",
         )
-    if len(rules.rounds) > 1:
-        if rules.several_prizes_per_person:
+    if rules.several_prizes_per_person:
+        if len(rules.rounds) > 1:
             lines.append(Line(f"Một người có thể đạt giải ở nhiều {noun}."))
-        else:
-            lines.append(
-                Line(
-                    "Mỗi người nhận tối đa một giải cá nhân trong cả cuộc thi: người đã đạt giải "
-                    f"ở một {noun} trước chỉ được xét giải cao hơn, và khi đó chỉ giữ giải cao hơn."
-                )
-            )
+    else:
+        # Word for word the rule the contest's prize decision applies and prints.
+        lines.append(Line(ONE_PRIZE_PER_PERSON_RULE))
     measure = COLLECTIVE_MEASURES.get(rules.collective_measure or "")
     if measure:
         lines.append(

@@ -40,3 +40,16 @@ def next_event(windows: Sequence[Window], now: datetime) -> NextEvent | None:
         elif window.closes_at > now:
             events.append(NextEvent("closes", window.number, window.closes_at))
     return min(events, key=lambda event: event.at, default=None)
+
+
+def contest_over(status_ended: bool, closing_times: Sequence[datetime], now: datetime) -> bool:
+    """A contest is over when its status says so (closed, archived) or every one of its rounds
+    has closed; a contest without rounds is over only by its status."""
+    return status_ended or (bool(closing_times) and all(at <= now for at in closing_times))
+
+
+def results_kept_back(
+    results_visible: bool, status_ended: bool, closing_times: Sequence[datetime], now: datetime
+) -> bool:
+    """Scores and ranks kept from participants: the contest shows them only once it is over."""
+    return not results_visible and not contest_over(status_ended, closing_times, now)

@@ -108,7 +108,7 @@ def rules(slug: str):
 def published_results(slug: str):
     """Published results: each round's prize winners, as the organizing board announces them."""
     contest = contest_or_404(slug)
-    hidden = service.results_hidden(contest)
+    hidden = service.results_hidden(contest, app_now())
     return render_template(
         "results.html",
         contest=contest,

@@ -1,25 +1,10 @@
-"""Finding the contest and rounds a page shows; the contest-wide prize settings."""
+"""The rounds' windows, the contest-wide prize settings, the bank's and agency list's sizes."""
 
 from sqlalchemy import func, select
 
 from contest.domain.schedule import Window
 from contest.extensions import db
-from contest.models import Agency, Contest, ContestStatus, Question, Round
-
-
-def current_contest() -> Contest | None:
-    """The open contest if there is one, else the most recent one that is not a draft."""
-    contests = (
-        db.session.execute(
-            select(Contest).where(Contest.status != ContestStatus.DRAFT).order_by(Contest.id.desc())
-        )
-        .scalars()
-        .all()
-    )
-    for contest in contests:
-        if contest.status == ContestStatus.OPEN:
-            return contest
-    return contests[0] if contests else None
+from contest.models import Agency, Contest, Question, Round
 
 
 def windows(rounds: list[Round]) -> list[Window]:

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from contest.domain.clock import utcnow
 from contest.extensions import db
-from contest.models import Attempt, AttemptItem
+from contest.models import Attempt, AttemptItem, Round
 from tests.factories import csrf_token, login, make_questions, make_round, make_user
 
 
@@ -198,10 +198,12 @@ def test_attempt_limit(app, client):
         attempt_id = attempt_id_from(start(client, round_id))
         client.post(f"/bai-thi/{attempt_id}/nop-bai", data={"csrf_token": token, "confirm": "1"})
     response = start(client, round_id)
-    assert response.headers["Location"] == "/"
-    assert "Bạn đã dùng hết số lượt thi của vòng này." in client.get(
-        "/", follow_redirects=True
-    ).get_data(as_text=True)
+    with app.app_context():
+        slug = db.session.get(Round, round_id).contest.slug
+    # Back to the round's own contest page, with the reason.
+    assert response.headers["Location"] == f"/cuoc-thi/{slug}/"
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Bạn đã dùng hết số lượt thi của vòng này." in page
     with app.app_context():
         numbers = (
             db.session.execute(select(Attempt.number).order_by(Attempt.number)).scalars().all()

@@ -1,6 +1,13 @@
 from datetime import datetime, timedelta
 
-from contest.domain.schedule import NextEvent, Window, next_event, round_state
+from contest.domain.schedule import (
+    NextEvent,
+    Window,
+    contest_over,
+    next_event,
+    results_kept_back,
+    round_state,
+)
 
 T0 = datetime(2026, 11, 23, 1, 0)
 WEEK = timedelta(days=7)
@@ -23,3 +30,19 @@ def test_next_event_before_the_contest_is_the_first_opening():
 
 def test_no_event_after_the_last_round():
     assert next_event(ROUNDS, T0 + 3 * WEEK) is None
+
+
+def test_a_contest_is_over_by_its_status_or_when_every_round_has_closed():
+    closings = [w.closes_at for w in ROUNDS]
+    assert not contest_over(False, closings, T0 + 2 * WEEK)  # the third round is open
+    assert contest_over(False, closings, T0 + 3 * WEEK)  # its closing instant counts
+    assert contest_over(True, closings, T0)
+    assert not contest_over(False, [], T0 + 100 * WEEK) and contest_over(True, [], T0)
+
+
+def test_results_are_kept_back_only_when_the_contest_says_so_and_is_not_over():
+    closings = [w.closes_at for w in ROUNDS]
+    assert results_kept_back(False, False, closings, T0)
+    assert not results_kept_back(True, False, closings, T0)
+    assert not results_kept_back(False, True, closings, T0)
+    assert not results_kept_back(False, False, closings, T0 + 3 * WEEK)

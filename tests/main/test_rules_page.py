@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 
 from contest.domain import rules_outline
+from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
 from contest.domain.rules_outline import ContestRules, RoundRules, outline
 from contest.extensions import db
 from contest.models import Contest, Round, Topic
@@ -221,7 +222,7 @@ def test_the_outline_says_once_what_rounds_share_and_per_round_what_differs():
     assert prizes[0] == (
         "Giải cá nhân mỗi đợt thi: 01 Giải Nhất, 02 Giải Nhì, 03 Giải Ba, 10 Giải Khuyến khích."
     )
-    assert any(line.startswith("Mỗi người nhận tối đa một giải cá nhân") for line in prizes)
+    assert ONE_PRIZE_PER_PERSON_RULE in prizes
 
 
 def test_the_outline_prints_each_groups_own_prizes_and_a_minimum():
@@ -253,3 +254,61 @@ def test_the_outline_never_fails_on_odd_settings():
     )
     assert rules_outline.count(4) == "04" and rules_outline.count(120) == "120"
     assert rules_outline.round_noun(["Vòng 1", "Tuần thi thứ 2"]) == "vòng thi"
+
+
+def test_the_outline_prints_the_one_prize_rule_word_for_word_or_not_at_all():
+    one_round = (plain_round(1),)
+    prizes = lines_of(outline(ContestRules(rounds=one_round)), "prizes")
+    assert ONE_PRIZE_PER_PERSON_RULE in prizes  # the contest's rule, whatever its rounds
+    several = ContestRules(rounds=(plain_round(1), plain_round(2)), several_prizes_per_person=True)
+    prizes = lines_of(outline(several), "prizes")
+    assert ONE_PRIZE_PER_PERSON_RULE not in prizes
+    assert "Một người có thể đạt giải ở nhiều đợt thi." in prizes
+    one = ContestRules(rounds=one_round, several_prizes_per_person=True)
+    assert lines_of(outline(one), "prizes") == [
+        "Giải cá nhân mỗi đợt thi cho mỗi đối tượng dự thi: 01 Giải Nhất, 02 Giải Nhì, "
+        "03 Giải Ba, 10 Giải Khuyến khích."
+    ]
+
+
+def test_rules_page_prints_each_groups_prizes_the_minimum_the_waits_and_the_one_prize_rule(
+    app, client
+):
+    load_demo(app)
+    with app.app_context():
+        contest = db.session.query(Contest).one()
+        contest.several_prizes_per_person = False
+        for round_ in demo_rounds():
+            round_.prize_counts = {"nhat": 1, "nhi": 2, "ba": 3, "kk": 10}
+            round_.group_prize_counts = {"can_bo": {"nhat": 1, "nhi": 1, "ba": 2, "kk": 5}}
+            round_.minimum_correct_for_prize = 12
+            round_.one_attempt_per_day = True
+            round_.minimum_wait_minutes = 45
+        db.session.commit()
+    html = rules_html(client)
+    prizes = html.split('id="prizes"')[1].split("</section>")[0]
+    assert "Giải cá nhân mỗi tuần thi:" in prizes
+    assert (
+        "Cán bộ, công chức, viên chức, người lao động, lực lượng vũ trang: 01 Giải Nhất, "
+        "01 Giải Nhì, 02 Giải Ba, 05 Giải Khuyến khích" in prizes
+    )
+    # The group without its own counts has the round's.
+    assert "01 Giải Nhất, 02 Giải Nhì, 03 Giải Ba, 10 Giải Khuyến khích" in prizes
+    assert "Chỉ xét giải cho bài thi có từ 12 câu trả lời đúng trở lên." in prizes
+    assert ONE_PRIZE_PER_PERSON_RULE in prizes
+    assert "Mỗi ngày chỉ được thi 01 lượt (ngày tính theo giờ Việt Nam)." in html
+    assert "Hai lượt thi liên tiếp của một người cách nhau ít nhất 45 phút." in html
+
+    with app.app_context():
+        contest = db.session.query(Contest).one()
+        contest.several_prizes_per_person = True
+        demo_rounds()[0].minimum_correct_for_prize = 0
+        demo_rounds()[1].group_prize_counts = {}
+        db.session.commit()
+    html = rules_html(client)
+    prizes = html.split('id="prizes"')[1].split("</section>")[0]
+    assert ONE_PRIZE_PER_PERSON_RULE not in prizes
+    assert "Số câu trả lời đúng tối thiểu để được xét giải:" in prizes
+    assert "Tuần thi thứ 1: không quy định" in prizes and "Tuần thi thứ 2: 12 câu" in prizes
+    # Rounds now differ: each says its own prizes.
+    assert "Tuần thi thứ 2: 01 Giải Nhất, 02 Giải Nhì, 03 Giải Ba, 10 Giải Khuyến khích" in prizes
