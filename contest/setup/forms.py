@@ -26,8 +26,9 @@ from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.ranking import STEP_WORDING, STEPS
 from contest.domain.statistics import COLLECTIVE_MEASURES
 from contest.domain.vn_dates import DATETIME_FORMAT_HINT, format_vn_datetime, parse_vn_datetime
+from contest.models.user import GROUP_LABELS, ParticipantGroup
 from contest.setup.rounds import COUNTED_LABELS as COUNTED
-from contest.setup.rounds import DIFFICULTY_LABELS
+from contest.setup.rounds import DIFFICULTY_LABELS, MAXIMUM_PRIZES
 from contest.setup.rounds import REVEAL_LABELS as REVEAL
 from contest.setup.rounds import TARGET_LABELS as TARGETS
 
@@ -135,11 +136,25 @@ class RoundForm(FlaskForm):
     prediction_enabled = BooleanField("Có câu hỏi dự đoán")
     prediction_prompt = TextAreaField("Nội dung câu dự đoán", validators=[Length(max=1000)])
     prediction_target = SelectField("Câu dự đoán hỏi về", choices=choices(TARGETS))
-    prize_nhat = number(PRIZE_LABELS["nhat"], 0, 1000)
-    prize_nhi = number(PRIZE_LABELS["nhi"], 0, 1000)
-    prize_ba = number(PRIZE_LABELS["ba"], 0, 1000)
-    prize_kk = number(PRIZE_LABELS["kk"], 0, 1000)
+    prize_nhat = number(PRIZE_LABELS["nhat"], 0, MAXIMUM_PRIZES)
+    prize_nhi = number(PRIZE_LABELS["nhi"], 0, MAXIMUM_PRIZES)
+    prize_ba = number(PRIZE_LABELS["ba"], 0, MAXIMUM_PRIZES)
+    prize_kk = number(PRIZE_LABELS["kk"], 0, MAXIMUM_PRIZES)
+    minimum_correct_for_prize = optional_number(
+        "Số câu đúng tối thiểu để đạt giải (để trống hoặc 0 = không đặt)", 200
+    )
     submit = SubmitField("Lưu")
+
+    # A row of its own counts per participant group, prize_<group>_<level>: blank, the group
+    # has the round's counts. GROUP_ROWS: (group, its label, {level: field name}).
+    GROUP_ROWS = tuple(
+        (
+            group.value,
+            GROUP_LABELS[group],
+            {level: f"prize_{group.value}_{level}" for level in PRIZE_LABELS},
+        )
+        for group in ParticipantGroup
+    )
 
     # One criterion per tie-break step of the registry (contest.domain.ranking): chain_1, ...
     CHAIN_FIELDS = tuple(f"chain_{n}" for n in range(1, len(STEPS) + 1))
@@ -156,6 +171,36 @@ class RoundForm(FlaskForm):
             if value:
                 quotas[level] = value
         return quotas
+
+    def group_prize_counts(self) -> dict[str, dict[str, int]]:
+        """The groups whose row is filled in, with their counts."""
+        counts = {}
+        for group, _label, names in self.GROUP_ROWS:
+            values = {level: getattr(self, name).data for level, name in names.items()}
+            if any(value is not None for value in values.values()):
+                counts[group] = {level: value or 0 for level, value in values.items()}
+        return counts
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for _group, _label, names in self.GROUP_ROWS:
+            fields = [getattr(self, name) for name in names.values()]
+            if any(f.errors for f in fields) or all(f.data is None for f in fields):
+                continue
+            for blank in (f for f in fields if f.data is None):
+                blank.errors.append(
+                    "Nhập số giải (0 nếu không trao), hoặc để trống cả hàng để dùng số giải chung."
+                )
+                valid = False
+        return valid
+
+    def validate_minimum_correct_for_prize(self, field):
+        questions = self.question_count.data
+        if field.data and questions and field.data > questions:
+            raise ValidationError(
+                f"Số câu đúng tối thiểu để đạt giải không được lớn hơn số câu hỏi mỗi lượt "
+                f"({questions} câu)."
+            )
 
     def validate_closes_at(self, field):
         if self.opens_at.data and field.data and field.data <= self.opens_at.data:
@@ -175,6 +220,10 @@ class RoundForm(FlaskForm):
 
 for _number, _name in enumerate(RoundForm.CHAIN_FIELDS, start=1):
     setattr(RoundForm, _name, SelectField(f"Tiêu chí {_number}", choices=CHAIN_CHOICES))
+
+for _group, _label, _names in RoundForm.GROUP_ROWS:
+    for _level, _name in _names.items():
+        setattr(RoundForm, _name, optional_number(PRIZE_LABELS[_level], MAXIMUM_PRIZES))
 
 
 class ContestSettingsForm(FlaskForm):

@@ -7,9 +7,11 @@ attempts says which (`differences`, shown on the confirmation page before it is 
   applies to attempts started after it; an attempt in progress keeps its questions and deadline;
 - read when someone starts (the window, attempts allowed, one a day, the wait): they decide who
   may start from now on, and change nothing of attempts made;
-- round-wide by nature (which attempt counts, the ranking chain, prizes, when answers are shown,
-  the prediction question): one rule ranks everyone of the round, so they apply to every entry,
-  old and new (changing which attempt counts rebuilds the entries).
+- round-wide by nature (which attempt counts, the ranking chain, prizes and each group's own
+  prize counts, the minimum of correct answers for a prize, when answers are shown, the
+  prediction question): one rule ranks everyone of the round, so they apply to every entry, old
+  and new (changing which attempt counts or the chain chooses each entry's counted attempt
+  again, `contest.results.entries.rechoose`).
 """
 
 import hashlib
@@ -28,7 +30,8 @@ from contest.domain.ranking import DEFAULT_CHAIN, STEP_WORDING
 from contest.domain.vn_dates import format_vn_datetime
 from contest.extensions import db
 from contest.models import Attempt, Contest, Question, ResultPublication, Round, RoundEntry, Topic
-from contest.results.entries import rebuild_entries
+from contest.models.user import GROUP_LABELS, ParticipantGroup
+from contest.results.entries import rechoose
 from contest.text import thousands
 
 # Difficulties as the bank names them (question_bank.answers.DIFFICULTY_NAMES).
@@ -48,6 +51,8 @@ TARGET_LABELS = {
     "perfect": "Số người trả lời đúng tất cả các câu",
     "entries": "Số lượt dự thi",
 }
+# The most prizes of one level a round gives one group.
+MAXIMUM_PRIZES = 1000
 
 
 @dataclass
@@ -72,6 +77,9 @@ class RoundSettings:
     difficulty_quotas: dict[int, int] = field(default_factory=dict)
     one_attempt_per_day: bool = False
     minimum_wait_minutes: int = 0
+    # A participant group's own counts ({group: {level: n}}); a group left out has the round's.
+    group_prize_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    minimum_correct_for_prize: int = 0
 
 
 class SettingsRefused(Exception):
@@ -137,7 +145,28 @@ def settings_of(round_: Round) -> RoundSettings:
         difficulty_quotas=round_.quotas_by_difficulty(),
         one_attempt_per_day=bool(round_.one_attempt_per_day),
         minimum_wait_minutes=round_.minimum_wait_minutes or 0,
+        group_prize_counts=stored_group_prizes(round_.group_prize_counts),
+        minimum_correct_for_prize=round_.minimum_correct_for_prize or 0,
     )
+
+
+def stored_group_prizes(stored) -> dict[str, dict[str, int]]:
+    """The groups' own counts as stored, each level given (a missing one is 0), known groups
+    only, in the groups' order: what the form shows and what is compared."""
+    stored = stored if isinstance(stored, dict) else {}
+    counts = {}
+    for group in ParticipantGroup:
+        own = stored.get(group.value)
+        if isinstance(own, dict):
+            counts[group.value] = {level: whole(own.get(level)) for level in PRIZE_LABELS}
+    return counts
+
+
+def whole(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def plain(settings: RoundSettings) -> dict:
@@ -231,10 +260,46 @@ def shortfall_problem(shortfall: drawing.Shortfall, names: dict[int, str]) -> tu
     )
 
 
+def prize_problems(settings: RoundSettings) -> list[tuple[str, str]]:
+    """Prize counts outside 0..MAXIMUM_PRIZES, unknown groups or levels, and a minimum of
+    correct answers above the number of questions, each with its form field."""
+    problems = []
+    bounds = f"Số giải phải là số nguyên từ 0 đến {thousands(MAXIMUM_PRIZES)}."
+    rows = [("", settings.prize_counts)]
+    for group, counts in settings.group_prize_counts.items():
+        if group not in {g.value for g in ParticipantGroup}:
+            problems.append(("prize_nhat", "Nhóm đối tượng không hợp lệ."))
+            continue
+        rows.append((f"{group}_", counts))
+    for prefix, counts in rows:
+        if set(counts) - set(PRIZE_LABELS):
+            problems.append((f"prize_{prefix}nhat", "Chỉ có Giải Nhất, Nhì, Ba, Khuyến khích."))
+        for level in PRIZE_LABELS:
+            n = counts.get(level, 0)
+            if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAXIMUM_PRIZES:
+                problems.append((f"prize_{prefix}{level}", bounds))
+    minimum = settings.minimum_correct_for_prize
+    if not isinstance(minimum, int) or minimum < 0:
+        problems.append(("minimum_correct_for_prize", "Nhập một số nguyên không âm."))
+    elif minimum > settings.question_count:
+        problems.append(
+            (
+                "minimum_correct_for_prize",
+                f"Số câu đúng tối thiểu để đạt giải ({thousands(minimum)}) không được lớn hơn "
+                f"số câu hỏi mỗi lượt ({thousands(settings.question_count)} câu).",
+            )
+        )
+    return problems
+
+
 def check(settings: RoundSettings) -> None:
-    """Refuse settings the active bank cannot fill, naming each shortfall and its field."""
+    """Refuse settings the active bank cannot fill, naming each shortfall and its field, and
+    prize settings that cannot work."""
     if settings.closes_at <= settings.opens_at:
         raise SettingsRefused("closes_at", "Thời điểm đóng phải sau thời điểm mở.")
+    problems = prize_problems(settings)
+    if problems:
+        raise SettingsRefused(*problems[0], problems[1:])
     topic_quotas = drawing.positive(settings.topic_quotas)
     difficulty_quotas = drawing.positive(settings.difficulty_quotas)
     unknown = set(difficulty_quotas) - set(DIFFICULTY_LABELS)
@@ -267,6 +332,10 @@ def apply(round_: Round, settings: RoundSettings) -> None:
     round_.difficulty_quotas = {str(d): n for d, n in settings.difficulty_quotas.items() if n}
     round_.one_attempt_per_day = settings.one_attempt_per_day
     round_.minimum_wait_minutes = settings.minimum_wait_minutes
+    round_.group_prize_counts = {
+        group: dict(counts) for group, counts in settings.group_prize_counts.items()
+    }
+    round_.minimum_correct_for_prize = settings.minimum_correct_for_prize
 
 
 def attempt_count(round_id: int | None) -> int:
@@ -302,6 +371,28 @@ def _chain(chain: list[str]) -> str:
 
 def _prizes(prizes: dict[str, int]) -> str:
     return ", ".join(f"{label} {prizes.get(level, 0)}" for level, label in PRIZE_LABELS.items())
+
+
+def _own_prizes(prizes: dict[str, int] | None) -> str:
+    return "theo số giải chung" if prizes is None else _prizes(prizes)
+
+
+def _minimum(n: int) -> str:
+    return f"{thousands(n)} câu" if n else "không đặt"
+
+
+def group_changes(before: RoundSettings, after: RoundSettings) -> list[Change]:
+    """One line per group whose own prize counts differ (set, changed or back to the round's)."""
+    changes = []
+    for group in ParticipantGroup:
+        old = before.group_prize_counts.get(group.value)
+        new = after.group_prize_counts.get(group.value)
+        if old != new:
+            label = f"Số giải riêng của nhóm «{GROUP_LABELS[group]}»"
+            changes.append(
+                Change("group_prize_counts", label, _own_prizes(old), _own_prizes(new), FOR_ALL)
+            )
+    return changes
 
 
 def differences(
@@ -342,11 +433,21 @@ def differences(
         ("prediction_enabled", "Có câu hỏi dự đoán", _yes, FOR_ALL),
         ("prediction_prompt", "Nội dung câu dự đoán", lambda v: v or "(trống)", FOR_ALL),
         ("prediction_target", "Câu dự đoán hỏi về", lambda v: TARGET_LABELS.get(v, v), FOR_ALL),
-        ("ranking_chain", "Thứ tự xếp hạng", _chain, FOR_ALL),
-        ("prize_counts", "Số giải", _prizes, FOR_ALL),
+        (
+            "ranking_chain",
+            "Thứ tự xếp hạng",
+            _chain,
+            FOR_ALL + ": lượt được tính của mọi người được chọn lại",
+        ),
+        ("prize_counts", "Số giải chung", _prizes, FOR_ALL),
+        ("group_prize_counts", None, None, FOR_ALL),
+        ("minimum_correct_for_prize", "Số câu đúng tối thiểu để đạt giải", _minimum, FOR_ALL),
     ]
     changes = []
     for name, label, text, scope in shown:
+        if name == "group_prize_counts":
+            changes += group_changes(before, after)
+            continue
         old, new = getattr(before, name), getattr(after, name)
         if name in ("topic_quotas", "difficulty_quotas"):
             old, new = drawing.positive(old), drawing.positive(new)
@@ -391,7 +492,11 @@ def save_round(
                 "Thiết lập vòng thi vừa được thay đổi sau khi bạn xem trang xác nhận. "
                 "Vui lòng xem lại các thay đổi rồi xác nhận lần nữa.",
             )
-    counting_changed = not is_new and round_.counted_attempt != settings.counted_attempt
+    # Which attempt counts follows the policy and, under "best", the chain's order.
+    counting_changed = not is_new and (
+        round_.counted_attempt != settings.counted_attempt
+        or list(round_.ranking_chain) != list(settings.ranking_chain)
+    )
     apply(round_, settings)
     if is_new:
         # Numbered when saved: another organizer may have added a round since the form opened.
@@ -408,7 +513,7 @@ def save_round(
         record(actor, "round.created", "round", round_.id, {"after": plain(settings)})
     elif changes:
         old, new = plain(before), plain(settings)
-        names = [change.name for change in changes]
+        names = list(dict.fromkeys(change.name for change in changes))
         record(
             actor,
             "round.changed",
@@ -424,7 +529,8 @@ def save_round(
         )
     db.session.commit()
     if counting_changed:
-        rebuild_entries(round_.id)
+        # Entries keep their group and agency as they were; only the counted attempt moves.
+        rechoose(round_)
     return round_
 
 

@@ -102,6 +102,8 @@ def form_settings(form: RoundForm, quotas: dict[int, int]) -> round_service.Roun
         difficulty_quotas=form.difficulty_quotas(),
         one_attempt_per_day=form.one_attempt_per_day.data,
         minimum_wait_minutes=form.minimum_wait_minutes.data or 0,
+        group_prize_counts=form.group_prize_counts(),
+        minimum_correct_for_prize=form.minimum_correct_for_prize.data or 0,
     )
 
 
@@ -116,6 +118,7 @@ def fill_form(form: RoundForm, settings: round_service.RoundSettings) -> None:
         "attempts_allowed",
         "one_attempt_per_day",
         "minimum_wait_minutes",
+        "minimum_correct_for_prize",
         "counted_attempt",
         "shuffle_options",
         "reveal_answers",
@@ -129,6 +132,10 @@ def fill_form(form: RoundForm, settings: round_service.RoundSettings) -> None:
         getattr(form, name).data = chain[index] if index < len(chain) else ""
     for level in ("nhat", "nhi", "ba", "kk"):
         getattr(form, f"prize_{level}").data = settings.prize_counts.get(level, 0)
+    for group, _label, names in RoundForm.GROUP_ROWS:
+        own = settings.group_prize_counts.get(group)
+        for level, name in names.items():
+            getattr(form, name).data = None if own is None else own.get(level, 0)
     for level, name in RoundForm.DIFFICULTY_FIELDS.items():
         getattr(form, name).data = settings.difficulty_quotas.get(level) or None
 
@@ -342,4 +349,4 @@ def contest_settings(contest_id: int):
         contest.id, form.several_prizes_per_person.data, form.collective_measure.data
     )
     flash("Đã lưu cách xét giải của cuộc thi.", "success")
-    return redirect(url_for("admin.dashboard"))
+    return redirect(url_for("admin.live", contest_id=contest.id))
