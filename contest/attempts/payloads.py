@@ -25,6 +25,10 @@ class BadPayload(ValueError):
     """The request is malformed; the message is Vietnamese."""
 
 
+class PayloadTooLarge(BadPayload):
+    """The body is larger than what the route ever needs."""
+
+
 @dataclass(frozen=True)
 class Change:
     position: int | None = None
@@ -62,7 +66,7 @@ def read_save_body(body: bytes) -> object:
     """The JSON of a save, refused when it is too large, malformed or nested (Python's parser
     would otherwise recurse through 100,000 brackets)."""
     if len(body) > MAX_SAVE_BYTES:
-        raise BadPayload("Dữ liệu gửi lên quá lớn.")
+        raise PayloadTooLarge("Dữ liệu gửi lên quá lớn.")
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as error:

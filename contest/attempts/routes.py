@@ -50,7 +50,7 @@ def start(round_id: int):
 
 def begin(round_id: int, rules: service.StartRules, so_far):
     """Begin the attempt, or say why not: a page for the access code or the profile, else a
-    message on the home page."""
+    message on the round's contest page (the home page when the public cannot see it)."""
     try:
         attempt_id = service.begin_attempt(
             current_user,
@@ -69,7 +69,10 @@ def begin(round_id: int, rules: service.StartRules, so_far):
         if refusal.code == "access_code_needed":
             return render_template("attempts/access_code.html", round_id=round_id, error=None)
         flash(refusal.message, "error")
-        return redirect(url_for("main.home"))
+        slug = service.contest_page_slug(rules.contest_id)
+        if slug is None:
+            return redirect(url_for("main.home"))
+        return redirect(url_for("main.contest_home", slug=slug))
     return redirect(url_for("quiz.take", attempt_id=attempt_id))
 
 
@@ -134,7 +137,7 @@ def save(attempt_id: int):
             rate_limits.count("quiz.save")
             return login_required_reply()
         now = app_now()
-        change = payloads.parse_save(request.get_json(silent=True))
+        change = parsed_save()
         deadline = apply_change(account, attempt_id, change, now)
     except answers.SessionEnded:
         return login_required_reply()
@@ -145,7 +148,8 @@ def save(attempt_id: int):
             {"Retry-After": str(too_fast.retry_after)},
         )
     except payloads.BadPayload as error:
-        return jsonify(ok=False, code="bad_request", message=str(error)), 400
+        status = 413 if isinstance(error, payloads.PayloadTooLarge) else 400
+        return jsonify(ok=False, code="bad_request", message=str(error)), status
     except answers.AttemptNotFound:
         abort(404)
     except service.AttemptRefused as refusal:
@@ -157,6 +161,19 @@ def save(attempt_id: int):
             result_url=url_for("quiz.result", attempt_id=attempt_id),
         ), status
     return jsonify(ok=True, seconds_left=timing.seconds_left(now, deadline))
+
+
+def parsed_save() -> payloads.Change:
+    """The save's change, its body read only up to a few KB (never parsed when larger); a
+    malformed save counts against the account's limit like any other refused save."""
+    try:
+        if (request.content_length or 0) > payloads.MAX_SAVE_BYTES:
+            raise payloads.PayloadTooLarge("Dữ liệu gửi lên quá lớn.")
+        body = request.stream.read(payloads.MAX_SAVE_BYTES + 1)
+        return payloads.parse_save(payloads.read_save_body(body))
+    except payloads.BadPayload:
+        rate_limits.count("quiz.save")
+        raise
 
 
 def login_required_reply():
@@ -225,24 +242,35 @@ def submit(attempt_id: int):
 @bp.route("/bai-thi/<int:attempt_id>/ket-qua")
 @login_required
 def result(attempt_id: int):
-    """The result: correct answers, time taken, prediction; the right answers when allowed."""
+    """The result: correct answers, time taken, prediction; the right answers when allowed.
+
+    When the contest keeps results back until it is over, the score and the rank are not
+    shown (the round's rule for showing answers applies as it is)."""
     attempt = own_attempt(attempt_id)
     if attempt.is_open:
         return redirect(url_for("quiz.take", attempt_id=attempt.id))
     round_ = attempt.round
-    revealed = timing.answers_revealed(round_.reveal_answers, app_now(), round_.closes_at, True)
+    now = app_now()
+    revealed = timing.answers_revealed(round_.reveal_answers, now, round_.closes_at, True)
+    hidden = service.results_hidden(round_.contest, now)
     return render_template(
         "attempts/result.html",
         attempt=attempt,
         round=round_,
         revealed=revealed,
-        standing=participant_rank(round_, current_user.id),
+        results_hidden=hidden,
+        standing=None if hidden else participant_rank(round_, current_user.id),
     )
 
 
 @bp.route("/bai-thi-cua-toi")
 @login_required
 def mine():
-    """The participant's own attempts, newest first."""
-    attempts = service.participant_attempts(current_user.id, app_now(), app_grace())
-    return render_template("attempts/mine.html", attempts=attempts)
+    """The participant's own attempts, newest first; scores kept back where the contest says."""
+    now = app_now()
+    attempts = service.participant_attempts(current_user.id, now, app_grace())
+    return render_template(
+        "attempts/mine.html",
+        attempts=attempts,
+        hidden_rounds=service.hidden_result_rounds(attempts, now),
+    )

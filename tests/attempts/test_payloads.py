@@ -88,3 +88,29 @@ def test_a_body_larger_than_a_save_is_refused_before_parsing():
     with pytest.raises(BadPayload, match="quá lớn"):
         read_save_body(big)
     assert read_save_body(b'{"position": 1, "chosen": [0]}') == {"position": 1, "chosen": [0]}
+
+
+def test_the_save_route_refuses_hostile_bodies_with_a_4xx(app, client):
+    """Through the route: 5 MB, 100,000 nested brackets, not JSON, a float prediction."""
+    from tests.attempts.test_quiz import attempt_id_from, setup_round, start
+    from tests.factories import csrf_token, login
+
+    round_id = setup_round(app)
+    login(client, "0912000001")
+    attempt_id = attempt_id_from(start(client, round_id))
+    headers = {"X-CSRFToken": csrf_token(client), "Content-Type": "application/json"}
+    path = f"/bai-thi/{attempt_id}/luu"
+    cases = [
+        (b'{"position": 1, "chosen": [0], "x": "' + b"y" * 5_000_000 + b'"}', 413),
+        (b"[" * 100_000, 413),
+        (b"[" * 3000, 400),
+        (b"not json", 400),
+        (b'{"prediction": 1.5}', 400),
+        (b'{"position": 9223372036854775808, "chosen": [0]}', 400),
+    ]
+    for body, status in cases:
+        response = client.post(path, data=body, headers=headers)
+        assert response.status_code == status, (body[:20], response.status_code)
+        assert response.get_json()["ok"] is False
+    saved = client.post(path, data=b'{"position": 1, "chosen": [0]}', headers=headers)
+    assert saved.status_code == 200
