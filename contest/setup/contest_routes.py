@@ -84,10 +84,11 @@ def create():
             show_refusal(form, refusal)
         else:
             flash(
-                f"Đã tạo cuộc thi «{contest.title}» (bản nháp). Thêm vòng thi rồi mở cuộc thi.",
+                f"Đã tạo cuộc thi «{contest.title}» (bản nháp). Tiếp theo: nhập ngân hàng câu "
+                "hỏi, thêm các vòng thi, xem lại trang thể lệ rồi mở cuộc thi.",
                 "success",
             )
-            return redirect(url_for("contests.edit", contest_id=contest.id))
+            return redirect(url_for("admin.live", contest_id=contest.id))
     status = 400 if request.method == "POST" else 200
     return render_template("setup/contests/form.html", form=form, contest=None), status
 
@@ -146,6 +147,8 @@ def change_status(contest_id: int, status: str):
     )
     if request.form.get("back") == "edit":
         return redirect(url_for("contests.edit", contest_id=contest.id))
+    if request.form.get("back") == "live":
+        return redirect(url_for("admin.live", contest_id=contest.id))
     return redirect(url_for("contests.index"))
 
 

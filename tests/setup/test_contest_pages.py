@@ -70,7 +70,7 @@ def test_an_organizer_creates_a_contest_from_nothing(app):
     response = post(client, f"{BASE}/moi", FORM)
     assert response.status_code == 302
     contest = the_contest(app)
-    assert response.headers["Location"].endswith(f"{BASE}/{contest.id}/sua")
+    assert response.headers["Location"].endswith(f"/to-chuc/cuoc-thi/{contest.id}/theo-doi")
     assert contest.status == "draft"
     assert (contest.starts_on, contest.ends_on) == (date(2026, 12, 9), date(2026, 12, 31))
     assert contest.eligible_groups == ["can_bo"]
@@ -182,6 +182,40 @@ def test_an_organizer_opens_closes_and_archives(app):
     assert client.post(f"{BASE}/{other}/trang-thai/open").status_code == 400
 
 
+def test_a_new_contest_leads_to_its_live_page_with_what_is_left_to_do(app):
+    client = organizer(app)
+    assert "Tạo cuộc thi" in client.get("/to-chuc/").get_data(as_text=True)
+    post(client, f"{BASE}/moi", FORM)
+    contest = the_contest(app)
+    live = f"/to-chuc/cuoc-thi/{contest.id}/theo-doi"
+    html = client.get(live).get_data(as_text=True)
+    assert "Việc cần làm để người thi dự thi được" in html
+    assert "Ngân hàng chưa có câu hỏi nào đang dùng." in html
+    assert "Cuộc thi chưa có vòng thi nào." in html and "Mở cuộc thi</button>" in html
+    for path in (
+        f"/to-chuc/cuoc-thi/{contest.id}/vong-thi",
+        f"/to-chuc/cuoc-thi/{contest.id}/vong-moi",
+        f"{BASE}/{contest.id}/sua",
+        f"{BASE}/{contest.id}/thong-bao",
+        f"/cuoc-thi/{contest.slug}/",
+        "/to-chuc/ngan-hang/",
+        "/to-chuc/co-quan/",
+    ):
+        assert f'href="{path}"' in html, path
+    # Opened from its steps, the organizer stays on the live page.
+    response = post(client, f"{BASE}/{contest.id}/trang-thai/open", {"back": "live"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(live)
+    html = client.get(live).get_data(as_text=True)
+    assert "Đang mở" in html and "Mở cuộc thi</button>" not in html
+    # The prize rules saved from the live page lead back to it.
+    settings = {"collective_measure": "participants"}
+    response = post(client, f"/to-chuc/cuoc-thi/{contest.id}/cai-dat", settings)
+    assert response.status_code == 302 and response.headers["Location"].endswith(live)
+    listing = client.get(f"{BASE}/").get_data(as_text=True)
+    for path in (live, f"/to-chuc/cuoc-thi/{contest.id}/vong-thi", f"/cuoc-thi/{contest.slug}/"):
+        assert f'href="{path}"' in listing, path
+
+
 def test_participants_and_visitors_are_kept_out(app):
     with app.app_context():
         contest_id = make_contest().id
@@ -272,7 +306,8 @@ def test_a_refused_emblem_is_a_4xx_with_its_reason(app, content, filename, words
     )
     assert response.status_code == 400
     assert words in response.get_data(as_text=True)
-    assert the_contest(app).emblem is None
+    with app.app_context():  # the emblem's bytes are deferred: read them in a session
+        assert db.session.scalar(select(Contest.emblem)) is None
 
 
 def test_announcements_are_added_edited_and_deleted_in_vietnam_time(app):
