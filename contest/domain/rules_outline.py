@@ -14,7 +14,7 @@ from contest.domain.clock import to_vietnam
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.prizes import LEVELS as PRIZE_LEVELS
 from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
-from contest.domain.ranking import STEPS, describe_chain
+from contest.domain.ranking import PREDICTION, STEPS, describe_chain
 from contest.domain.statistics import COLLECTIVE_MEASURES
 
 COUNTED_WORDING = {
@@ -261,7 +261,7 @@ def format_section(rules: ContestRules, noun: str) -> Section:
 
 
 def ranking_section(rules: ContestRules, noun: str) -> Section:
-    chains = [tuple(describe_chain(known_steps(r.ranking_chain))) for r in rules.rounds]
+    chains = [tuple(describe_chain(shown_steps(r))) for r in rules.rounds]
     if not chains:
         return Section("ranking", "Cách xếp hạng")
     if all(chain == chains[0] for chain in chains):
@@ -270,6 +270,15 @@ def ranking_section(rules: ContestRules, noun: str) -> Section:
     else:
         lines = [Line(f"{r.title}:", chain) for r, chain in zip(rules.rounds, chains, strict=True)]
     return Section("ranking", "Cách xếp hạng", tuple(lines))
+
+
+def shown_steps(round_) -> list[str]:
+    """The steps the rules print for a round: without a prediction question every entry ties
+    on the prediction step, so printing it would promise a tie-break that cannot happen."""
+    steps = known_steps(round_.ranking_chain)
+    if not round_.prediction_enabled:
+        steps = [step for step in steps if step != PREDICTION]
+    return steps
 
 
 def known_steps(chain: Sequence[str]) -> list[str]:

@@ -245,6 +245,24 @@ def test_the_outline_prints_each_groups_own_prizes_and_a_minimum():
     assert "Chỉ xét giải cho bài thi có từ 10 câu trả lời đúng trở lên." in prizes
 
 
+def test_the_prediction_step_is_printed_only_where_there_is_a_prediction_question():
+    chain = ("correct", "prediction", "duration", "submitted")
+    sections = outline(
+        ContestRules(
+            rounds=(
+                plain_round(1, ranking_chain=chain),
+                plain_round(2, ranking_chain=chain, prediction_enabled=True),
+            )
+        )
+    )
+    section = next(s for s in sections if s.key == "ranking")
+    items = {line.text: line.items for line in section.lines}
+    first, second = items["Đợt thi thứ 1:"], items["Đợt thi thứ 2:"]
+    assert not any("dự đoán" in line for line in first)
+    assert "2. nếu bằng nhau thì thời gian làm bài ngắn hơn xếp trên" in first
+    assert any("dự đoán gần đúng nhất" in line for line in second)
+
+
 def test_the_outline_never_fails_on_odd_settings():
     sections = outline(ContestRules(rounds=()))
     assert "Lịch thi sẽ được Ban Tổ chức thông báo sau." in lines_of(sections, "schedule")
