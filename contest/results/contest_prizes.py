@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from contest.domain import prizes as prize_rules
 from contest.extensions import db
-from contest.models import Contest, Round, RoundEntry
+from contest.models import Agency, Contest, Round, RoundEntry, User
 from contest.results.service import prize_contenders
 
 # Lines read past a group's prize places, per person who may be left out for winning elsewhere.
@@ -63,3 +63,66 @@ def decide(contest_id: int) -> list[RoundDecision]:
         RoundDecision(r, settled[r.number], prize_rules.round_prizes(standings[r.number], set()))
         for r in rounds
     ]
+
+
+@dataclass(frozen=True)
+class PrizeLine:
+    """One line of the contest's prize decision as judges read it."""
+
+    level: str
+    group: str
+    user_id: int
+    full_name: str
+    agency_name: str | None
+    correct_count: int
+    question_count: int
+    # For a prize given up: the round where its winner keeps a prize instead.
+    kept_in: str | None = None
+
+
+def decision_lines(contest_id: int) -> list[tuple[Round, list[PrizeLine], list[PrizeLine]]]:
+    """Per round: the settled prizes and the prizes given up, best level first, with each
+    winner's name, agency and score in that round."""
+    decisions = decide(contest_id)
+    kept_round = {u: d.round.title for d in decisions for u in d.settled}
+    out = []
+    for decision in decisions:
+        people = entry_people(decision.round.id, {*decision.settled, *decision.alone})
+        settled = sorted(
+            (prize_line(people, u, level) for u, level in decision.settled.items()), key=line_order
+        )
+        given_up = sorted(
+            (prize_line(people, u, lvl, kept_round.get(u)) for u, lvl in decision.given_up.items()),
+            key=line_order,
+        )
+        out.append((decision.round, settled, given_up))
+    return out
+
+
+def prize_line(people: dict, user_id: int, level: str, kept_in: str | None = None) -> PrizeLine:
+    group, name, agency, correct, total = people[user_id]
+    return PrizeLine(level, group, user_id, name, agency, correct, total, kept_in)
+
+
+def line_order(line: PrizeLine) -> tuple:
+    return (prize_rules.level_order(line.level), line.group, line.full_name)
+
+
+def entry_people(round_id: int, user_ids: set[int]) -> dict[int, tuple]:
+    """user_id -> (group, name, agency name, correct, questions) of their entry in the round."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            RoundEntry.user_id,
+            RoundEntry.participant_group,
+            User.full_name,
+            Agency.name,
+            RoundEntry.correct_count,
+            RoundEntry.question_count,
+        )
+        .join(User, User.id == RoundEntry.user_id)
+        .outerjoin(Agency, Agency.id == RoundEntry.agency_id)
+        .where(RoundEntry.round_id == round_id, RoundEntry.user_id.in_(user_ids))
+    )
+    return {row[0]: tuple(row[1:]) for row in rows}

@@ -17,11 +17,13 @@ from flask import (
 from flask_login import current_user
 
 from contest.domain.prizes import LABELS as PRIZE_LABELS
+from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
 from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
 from contest.extensions import db
-from contest.models import Round
+from contest.models import Contest, Round
 from contest.models.user import GROUP_LABELS
 from contest.paging import clamp_page
+from contest.results import contest_prizes as contest_prize_rules
 from contest.results import round_stats
 from contest.results import service as results
 from contest.results.contest_list import judged_contests
@@ -55,6 +57,21 @@ def dashboard():
         chosen=chosen,
         participation={c.id: round_participation(c.id) for c in contests},
         status_labels=results.STATUS_LABELS,
+    )
+
+
+@bp.route("/cuoc-thi/<int:contest_id>/giai")
+def contest_prizes(contest_id: int):
+    """The contest's prize decision over every round: who wins, and which prizes passed on
+    because their winner keeps a prize in another round (one prize per person)."""
+    contest = db.get_or_404(Contest, contest_id)
+    return render_template(
+        "results/contest_prizes.html",
+        contest=contest,
+        rounds=contest_prize_rules.decision_lines(contest.id),
+        prize_labels=PRIZE_LABELS,
+        group_labels=GROUP_LABELS,
+        rule=ONE_PRIZE_PER_PERSON_RULE,
     )
 
 
