@@ -3,7 +3,7 @@
 import hmac
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from contest.attempts import queries, question_pool
 from contest.domain import drawing, scoring, timing
 from contest.domain.clock import from_vietnam, to_vietnam
+from contest.domain.question_sets import QuestionSet, parse_all
 from contest.domain.schedule import results_kept_back
 from contest.domain.vn_dates import format_vn_datetime
 from contest.extensions import db
@@ -28,7 +29,7 @@ from contest.models import (
 )
 from contest.models.contest import REQUIRABLE_FIELDS, quotas_by_topic
 from contest.results import entries
-from contest.text import nfc, thousands
+from contest.text import fold, nfc, thousands
 
 
 class Participant(Protocol):
@@ -78,6 +79,8 @@ class StartRules:
     minimum_age: int | None
     last_started_at: datetime | None = None
     needs_access_code: bool = False
+    # The groups with their own question set (contest.domain.question_sets); others: the bank.
+    question_sets: dict[str, QuestionSet] = field(default_factory=dict)
 
     @classmethod
     def from_columns(
@@ -88,6 +91,7 @@ class StartRules:
         question_count: int,
         topic_quotas: dict[str, int] | None,
         difficulty_quotas: dict[str, int] | None,
+        stored_question_sets: dict | None,
         time_limit_seconds: int,
         attempts_allowed: int | None,
         one_attempt_per_day: bool | None,
@@ -121,6 +125,7 @@ class StartRules:
             minimum_age,
             last_started_at,
             bool(needs_access_code),
+            parse_all(stored_question_sets, fold),
         )
 
 
@@ -369,7 +374,7 @@ def begin_attempt(
             "Cuộc thi yêu cầu mã dự thi do Ban Tổ chức cung cấp. Nhập mã một lần để bắt đầu thi.",
         )
     check_profile(user.id, rules, now)
-    question_ids, questions = draw_for_round(rules, rng, pool_seconds)
+    question_ids, questions = draw_for_round(rules, rng, pool_seconds, user.participant_group)
     try:
         attempt_id = (
             db.session.connection()
@@ -401,9 +406,11 @@ def begin_attempt(
 
 
 def draw_for_round(
-    rules: StartRules, rng: random.Random, pool_seconds: float
+    rules: StartRules, rng: random.Random, pool_seconds: float, group: str | None = None
 ) -> tuple[list[int], dict[int, Row]]:
     """Question ids for a new attempt, and those questions' current content.
+
+    A participant of a `group` with its own question set draws from that set only.
 
     Drawn from the worker's copy of the pool first; if that copy is out of date (too few
     questions, or a drawn one retired or moved since), again from a fresh one.
@@ -412,7 +419,7 @@ def draw_for_round(
         copy = question_pool.pool(pool_seconds, fresh)
         try:
             drawn = drawing.draw_questions(
-                copy.candidates,
+                copy.candidates_in(rules.question_sets.get(group)),
                 rules.question_count,
                 rules.quotas_by_topic,
                 rng,

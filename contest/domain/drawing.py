@@ -35,11 +35,13 @@ class NotEnoughQuestions(Exception):
 
 @dataclass(frozen=True)
 class Candidate:
-    """A question that may be drawn: its id, its topic and its difficulty (None: none)."""
+    """A question that may be drawn: its id, its topic and its difficulty (None: none), and
+    its legal source folded (lower case, no diacritics) for the groups' question sets."""
 
     question_id: int
     topic_id: int | None
     difficulty: int | None = None
+    source: str = ""
 
 
 @dataclass(frozen=True)

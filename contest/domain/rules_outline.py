@@ -56,6 +56,8 @@ class RoundRules:
     prize_counts: tuple[tuple[str, int], ...] = ()
     group_prizes: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     minimum_correct_for_prize: int = 0
+    # Labels of the groups drawing from a question set of their own (not the whole bank).
+    own_question_sets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,15 @@ def prediction_words(value: object, noun: str) -> str:
     return f"{text}: «{prompt.strip()}»" if prompt and prompt.strip() else text
 
 
+def own_sets_words(groups: Sequence[str]) -> str:
+    """Which groups draw from a question set of their own."""
+    named = " và ".join(f"«{group}»" for group in groups)
+    return (
+        f"Câu hỏi của đối tượng {named} được rút từ bộ câu hỏi riêng của đối tượng đó "
+        "do Ban Tổ chức chọn trong ngân hàng câu hỏi"
+    )
+
+
 def format_section(rules: ContestRules, noun: str) -> Section:
     rounds = rules.rounds
     lines = [
@@ -211,6 +222,14 @@ def format_section(rules: ContestRules, noun: str) -> Section:
             lambda q: f"Số câu theo mức độ: {quota_words(q)}.",
             "Số câu theo mức độ:",
             lambda q: quota_words(q) or "không quy định",
+        )
+    if any(r.own_question_sets for r in rounds):
+        lines += said_once_or_per_round(
+            rounds,
+            lambda r: r.own_question_sets,
+            lambda groups: f"{own_sets_words(groups)}.",
+            "Bộ câu hỏi riêng theo đối tượng dự thi:",
+            lambda groups: own_sets_words(groups) if groups else "mọi đối tượng chung ngân hàng",
         )
     lines += said_once_or_per_round(
         rounds,

@@ -206,6 +206,11 @@ def rules_settings(contest: Contest) -> rules_outline.ContestRules:
             prize_counts=_prize_items(r.prize_counts),
             group_prizes=_group_prizes(r, group_keys),
             minimum_correct_for_prize=_whole(getattr(r, "minimum_correct_for_prize", 0)),
+            own_question_sets=tuple(
+                GROUP_LABELS[g]
+                for g in (group_keys or GROUP_LABELS)
+                if r.question_set_for(g) is not None
+            ),
         )
         for r in contest.rounds
     )

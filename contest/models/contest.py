@@ -196,6 +196,13 @@ class Round(db.Model):
     group_prize_counts: Mapped[dict[str, dict[str, int]]] = mapped_column(
         JSON, default=dict, server_default="{}"
     )
+    # A participant group's own question set, a filter over the active bank:
+    # {group: {"topics": [ids], "difficulties": [1..3], "sources": [text fragments],
+    # "question_ids": [ids]}} (contest.domain.question_sets). A group left out draws from the
+    # whole bank.
+    question_sets: Mapped[dict[str, dict[str, list]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     # No prize, at any level, below this many correct answers (0: no minimum).
     minimum_correct_for_prize: Mapped[int] = mapped_column(default=0, server_default="0")
     results_status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -216,6 +223,11 @@ class Round(db.Model):
         """The prize counts of one participant group: its own, else the round's."""
         own = (self.group_prize_counts or {}).get(group)
         return dict(own if own is not None else (self.prize_counts or {}))
+
+    def question_set_for(self, group: str) -> dict[str, list] | None:
+        """One participant group's own question set as stored, None: the whole bank."""
+        own = (self.question_sets or {}).get(group)
+        return dict(own) if isinstance(own, dict) and any(own.values()) else None
 
 
 def quotas_by_topic(topic_quotas: dict[str, int] | None) -> dict[int, int]:

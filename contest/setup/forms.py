@@ -161,6 +161,39 @@ class RoundForm(FlaskForm):
 
     DIFFICULTY_FIELDS = {1: "difficulty_1", 2: "difficulty_2", 3: "difficulty_3"}
 
+    # A question set of its own per participant group (contest.domain.question_sets):
+    # set_<group>_difficulty_<level> checkboxes, set_<group>_sources (one fragment a line),
+    # set_<group>_question_ids (ids separated by commas or spaces); the topics' checkboxes are
+    # named set_<group>_topic (their values the topic ids: the topics are the bank's, read by
+    # the view). All blank: the group draws from the whole bank.
+    SET_ROWS = tuple(
+        (
+            group.value,
+            GROUP_LABELS[group],
+            {level: f"set_{group.value}_difficulty_{level}" for level in DIFFICULTY_LABELS},
+            f"set_{group.value}_sources",
+            f"set_{group.value}_question_ids",
+        )
+        for group in ParticipantGroup
+    )
+
+    def question_sets(self, topics_by_group: dict[str, list[int]]) -> dict[str, dict[str, list]]:
+        """The groups whose set restricts the bank, as stored; `topics_by_group` holds the
+        topics ticked for each group."""
+        sets = {}
+        for group, _label, difficulty_names, sources_name, ids_name in self.SET_ROWS:
+            stored = {
+                "topics": sorted(set(topics_by_group.get(group, []))),
+                "difficulties": [
+                    level for level, name in difficulty_names.items() if getattr(self, name).data
+                ],
+                "sources": source_lines(getattr(self, sources_name).data),
+                "question_ids": question_ids(getattr(self, ids_name).data) or [],
+            }
+            if any(stored.values()):
+                sets[group] = stored
+        return sets
+
     def chain(self) -> list[str]:
         return [getattr(self, name).data for name in self.CHAIN_FIELDS if getattr(self, name).data]
 
@@ -217,6 +250,66 @@ class RoundForm(FlaskForm):
         if self.prediction_enabled.data and not (field.data or "").strip():
             raise ValidationError("Nhập nội dung câu hỏi dự đoán.")
 
+
+# Hand-picked question ids: what a database integer can hold.
+LARGEST_ID = 2**31 - 1
+# The most fragments and ids one group's set may list.
+MAXIMUM_SOURCES = 50
+MAXIMUM_IDS = 2000
+
+
+def source_lines(text: str | None) -> list[str]:
+    """Source fragments, one a line, spaces collapsed, blank lines and repeats left out."""
+    lines = (" ".join(line.split()) for line in (text or "").splitlines())
+    return list(dict.fromkeys(line for line in lines if line))
+
+
+def question_ids(text: str | None) -> list[int] | None:
+    """Ids separated by commas, semicolons or spaces, sorted without repeats; None when one is
+    not a whole number in 1..LARGEST_ID."""
+    parts = [part for part in re.split(r"[\s,;]+", text or "") if part]
+    if not all(part.isascii() and part.isdigit() and len(part) <= 10 for part in parts):
+        return None
+    ids = sorted({int(part) for part in parts})
+    if any(not 1 <= qid <= LARGEST_ID for qid in ids):
+        return None
+    return ids
+
+
+def check_question_ids(form, field):
+    ids = question_ids(field.data)
+    if ids is None:
+        raise ValidationError(
+            f"Nhập mã câu hỏi là các số nguyên từ 1 đến {LARGEST_ID}, cách nhau bởi dấu phẩy "
+            "hoặc khoảng trắng."
+        )
+    if len(ids) > MAXIMUM_IDS:
+        raise ValidationError(f"Mỗi bộ câu hỏi chọn sẵn tối đa {MAXIMUM_IDS} câu.")
+
+
+def check_source_lines(form, field):
+    lines = source_lines(field.data)
+    if len(lines) > MAXIMUM_SOURCES:
+        raise ValidationError(f"Nhập tối đa {MAXIMUM_SOURCES} dòng nguồn.")
+    if any(len(line) > 200 for line in lines):
+        raise ValidationError("Mỗi dòng nguồn tối đa 200 ký tự.")
+
+
+for _group, _label, _levels, _sources, _ids in RoundForm.SET_ROWS:
+    for _level, _name in _levels.items():
+        setattr(RoundForm, _name, BooleanField(f"Mức {DIFFICULTY_LABELS[_level]}"))
+    setattr(
+        RoundForm,
+        _sources,
+        TextAreaField("Nguồn (mỗi dòng một cụm từ, ví dụ «Luật Đất đai»)", [check_source_lines]),
+    )
+    setattr(
+        RoundForm,
+        _ids,
+        StringField(
+            "Mã câu hỏi chọn sẵn (cách nhau bởi dấu phẩy hoặc khoảng trắng)", [check_question_ids]
+        ),
+    )
 
 for _number, _name in enumerate(RoundForm.CHAIN_FIELDS, start=1):
     setattr(RoundForm, _name, SelectField(f"Tiêu chí {_number}", choices=CHAIN_CHOICES))

@@ -2,8 +2,8 @@
 
 A round's settings reach attempts in two ways, and a change to a round that already has
 attempts says which (`differences`, shown on the confirmation page before it is saved):
-- taken when an attempt starts and kept by it: the questions (their number, the quotas, the
-  shuffle of options) and the deadline (the time limit, capped by the closing time). A change
+- taken when an attempt starts and kept by it: the questions (their number, the quotas, each
+  group's own question set, the shuffle of options) and the deadline (the time limit, capped by the closing time). A change
   applies to attempts started after it; an attempt in progress keeps its questions and deadline;
 - read when someone starts (the window, attempts allowed, one a day, the wait): they decide who
   may start from now on, and change nothing of attempts made;
@@ -23,7 +23,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from contest.audit.service import Actor, record
-from contest.domain import drawing
+from contest.domain import drawing, question_sets
 from contest.domain.clock import from_vietnam, to_vietnam, utcnow
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.ranking import DEFAULT_CHAIN, STEP_WORDING
@@ -32,7 +32,7 @@ from contest.extensions import db
 from contest.models import Attempt, Contest, Question, ResultPublication, Round, RoundEntry, Topic
 from contest.models.user import GROUP_LABELS, ParticipantGroup
 from contest.results.entries import rechoose
-from contest.text import thousands
+from contest.text import fold, thousands
 
 # Difficulties as the bank names them (question_bank.answers.DIFFICULTY_NAMES).
 DIFFICULTY_LABELS = {1: "Dễ", 2: "Trung bình", 3: "Khó"}
@@ -80,6 +80,10 @@ class RoundSettings:
     # A participant group's own counts ({group: {level: n}}); a group left out has the round's.
     group_prize_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     minimum_correct_for_prize: int = 0
+    # A participant group's own question set ({group: {"topics": [...], "difficulties": [...],
+    # "sources": [...], "question_ids": [...]}}, contest.domain.question_sets); a group left out
+    # draws from the whole active bank.
+    question_sets: dict[str, dict[str, list]] = field(default_factory=dict)
 
 
 class SettingsRefused(Exception):
@@ -147,7 +151,20 @@ def settings_of(round_: Round) -> RoundSettings:
         minimum_wait_minutes=round_.minimum_wait_minutes or 0,
         group_prize_counts=stored_group_prizes(round_.group_prize_counts),
         minimum_correct_for_prize=round_.minimum_correct_for_prize or 0,
+        question_sets=stored_question_sets(round_.question_sets),
     )
+
+
+def stored_question_sets(stored) -> dict[str, dict[str, list]]:
+    """The groups' own sets as stored, cleaned, known groups only and only those that restrict
+    the bank, in the groups' order: what the form shows and what is compared."""
+    stored = stored if isinstance(stored, dict) else {}
+    sets = {}
+    for group in ParticipantGroup:
+        clean = question_sets.normalized(stored.get(group.value))
+        if any(clean.values()):
+            sets[group.value] = clean
+    return sets
 
 
 def stored_group_prizes(stored) -> dict[str, dict[str, int]]:
@@ -214,6 +231,27 @@ def active_cells() -> list[tuple[int | None, int | None, int]]:
     return [tuple(row) for row in rows.all()]
 
 
+def active_questions() -> list[drawing.Candidate]:
+    """Every active question as a drawing candidate (its source folded): what a group's set is
+    checked against."""
+    rows = db.session.execute(
+        select(Question.id, Question.topic_id, Question.difficulty, Question.source).where(
+            Question.active.is_(True)
+        )
+    )
+    return [
+        drawing.Candidate(qid, topic, level, fold(source)) for qid, topic, level, source in rows
+    ]
+
+
+def unknown_question_ids(ids: list[int]) -> list[int]:
+    """The ids among `ids` that are no question of the bank (active or not)."""
+    if not ids:
+        return []
+    known = set(db.session.execute(select(Question.id).where(Question.id.in_(ids))).scalars())
+    return sorted(set(ids) - known)
+
+
 def topics() -> list[Topic]:
     return db.session.execute(select(Topic).order_by(Topic.name)).scalars().all()
 
@@ -258,6 +296,80 @@ def shortfall_problem(shortfall: drawing.Shortfall, names: dict[int, str]) -> tu
         f"cần ít nhất {thousands(want)} câu mỗi lượt, vòng thi đặt {thousands(have)} câu "
         f"(thiếu {thousands(short)}).",
     )
+
+
+def set_shortfall_problem(
+    shortfall: drawing.Shortfall, names: dict[int, str], group_label: str
+) -> str:
+    """The Vietnamese message for one thing a group's question set lacks."""
+    have, want, short = shortfall.available, shortfall.wanted, shortfall.missing
+    where = f"Bộ câu hỏi riêng cho nhóm «{group_label}»"
+    if shortfall.kind == "topic":
+        name = names.get(shortfall.key, f"#{shortfall.key}")
+        return (
+            f"{where} chỉ có {thousands(have)} câu hỏi chủ đề «{name}» đang dùng, vòng thi cần "
+            f"{thousands(want)} (thiếu {thousands(short)})."
+        )
+    if shortfall.kind == "difficulty":
+        name = DIFFICULTY_LABELS.get(shortfall.key, str(shortfall.key))
+        return (
+            f"{where} chỉ có {thousands(have)} câu hỏi mức {name} đang dùng, vòng thi cần "
+            f"{thousands(want)} (thiếu {thousands(short)})."
+        )
+    if shortfall.kind == "total":
+        return (
+            f"{where} chỉ có {thousands(have)} câu hỏi đang dùng, mỗi lượt thi cần "
+            f"{thousands(want)} (thiếu {thousands(short)})."
+        )
+    return (
+        f"{where} không đủ câu hỏi để cùng lúc đáp ứng số câu theo chủ đề và theo mức độ: "
+        f"cần ít nhất {thousands(want)} câu mỗi lượt, vòng thi đặt {thousands(have)} câu."
+    )
+
+
+def question_set_problems(settings: RoundSettings) -> list[tuple[str, str]]:
+    """Each group's own set checked as the whole bank is: its hand-picked ids must be questions
+    of the bank, and it must hold the round's questions and fill its quotas. The field is the
+    group's id list (`set_<group>_question_ids`), the message names the group."""
+    problems: list[tuple[str, str]] = []
+    known_groups = {g.value: g for g in ParticipantGroup}
+    sets = {
+        group: stored for group, stored in settings.question_sets.items() if any(stored.values())
+    }
+    if not sets:
+        return problems
+    topic_quotas = drawing.positive(settings.topic_quotas)
+    difficulty_quotas = drawing.positive(settings.difficulty_quotas)
+    bank = active_questions()
+    names = topic_names()
+    for group, stored in sets.items():
+        if group not in known_groups:
+            problems.append(("question_count", "Nhóm đối tượng không hợp lệ."))
+            continue
+        label = GROUP_LABELS[known_groups[group]]
+        name = f"set_{group}_question_ids"
+        qset = question_sets.parse(stored, fold)
+        unknown = unknown_question_ids(sorted(qset.question_ids))
+        if unknown:
+            shown = ", ".join(str(qid) for qid in unknown[:20])
+            more = f" và {thousands(len(unknown) - 20)} mã khác" if len(unknown) > 20 else ""
+            problems.append(
+                (
+                    name,
+                    f"Bộ câu hỏi riêng cho nhóm «{label}»: không có câu hỏi mang mã {shown}{more} "
+                    "trong ngân hàng.",
+                )
+            )
+            continue
+        members = question_sets.filter_pool(bank, qset)
+        cells = drawing.count_cells(
+            ((c.topic_id, c.difficulty, 1) for c in members), topic_quotas, difficulty_quotas
+        )
+        found = drawing.shortfalls(cells, settings.question_count, topic_quotas, difficulty_quotas)
+        # The quotas' own sums are the round's problem, reported for the whole bank already.
+        found = [f for f in found if f.kind not in ("topic_total", "difficulty_total")]
+        problems += [(name, set_shortfall_problem(f, names, label)) for f in found]
+    return problems
 
 
 def prize_problems(settings: RoundSettings) -> list[tuple[str, str]]:
@@ -311,6 +423,9 @@ def check(settings: RoundSettings) -> None:
         names = topic_names()
         first, *more = [shortfall_problem(shortfall, names) for shortfall in found]
         raise SettingsRefused(*first, more)
+    problems = question_set_problems(settings)
+    if problems:
+        raise SettingsRefused(*problems[0], problems[1:])
 
 
 def apply(round_: Round, settings: RoundSettings) -> None:
@@ -336,6 +451,7 @@ def apply(round_: Round, settings: RoundSettings) -> None:
         group: dict(counts) for group, counts in settings.group_prize_counts.items()
     }
     round_.minimum_correct_for_prize = settings.minimum_correct_for_prize
+    round_.question_sets = stored_question_sets(settings.question_sets)
 
 
 def attempt_count(round_id: int | None) -> int:
@@ -381,6 +497,46 @@ def _minimum(n: int) -> str:
     return f"{thousands(n)} câu" if n else "không đặt"
 
 
+def _question_set(stored: dict[str, list] | None, names: dict) -> str:
+    """A group's set as people read it (the hand-picked ids counted, not listed)."""
+    if not stored or not any(stored.values()):
+        return "toàn bộ ngân hàng"
+    parts = []
+    if stored.get("topics"):
+        parts.append("chủ đề " + ", ".join(str(names.get(t, t)) for t in stored["topics"]))
+    if stored.get("difficulties"):
+        levels = ", ".join(DIFFICULTY_LABELS.get(d, str(d)) for d in stored["difficulties"])
+        parts.append(f"mức {levels}")
+    if stored.get("sources"):
+        parts.append("nguồn " + "; ".join(f"«{s}»" for s in stored["sources"]))
+    if stored.get("question_ids"):
+        parts.append(f"{thousands(len(stored['question_ids']))} câu chọn sẵn")
+    return "; ".join(parts)
+
+
+def question_set_changes(
+    before: RoundSettings, after: RoundSettings, names: dict[int, str]
+) -> list[Change]:
+    """One line per group whose own question set differs: it applies to new attempts only."""
+    changes = []
+    old_sets = stored_question_sets(before.question_sets)
+    new_sets = stored_question_sets(after.question_sets)
+    for group in ParticipantGroup:
+        old, new = old_sets.get(group.value), new_sets.get(group.value)
+        if old != new:
+            label = f"Bộ câu hỏi riêng cho nhóm «{GROUP_LABELS[group]}»"
+            changes.append(
+                Change(
+                    "question_sets",
+                    label,
+                    _question_set(old, names),
+                    _question_set(new, names),
+                    FOR_NEW,
+                )
+            )
+    return changes
+
+
 def group_changes(before: RoundSettings, after: RoundSettings) -> list[Change]:
     """One line per group whose own prize counts differ (set, changed or back to the round's)."""
     changes = []
@@ -413,6 +569,7 @@ def differences(
             lambda q: _quotas(q, DIFFICULTY_LABELS),
             FOR_NEW,
         ),
+        ("question_sets", None, None, FOR_NEW),
         ("time_limit_minutes", "Thời gian làm bài", _minutes, FOR_NEW),
         ("shuffle_options", "Đảo thứ tự phương án", _yes, FOR_NEW),
         (
@@ -447,6 +604,9 @@ def differences(
     for name, label, text, scope in shown:
         if name == "group_prize_counts":
             changes += group_changes(before, after)
+            continue
+        if name == "question_sets":
+            changes += question_set_changes(before, after, names)
             continue
         old, new = getattr(before, name), getattr(after, name)
         if name in ("topic_quotas", "difficulty_quotas"):

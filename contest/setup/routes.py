@@ -80,7 +80,9 @@ def actor() -> Actor:
     return Actor(current_user.id, request.remote_addr)
 
 
-def form_settings(form: RoundForm, quotas: dict[int, int]) -> round_service.RoundSettings:
+def form_settings(
+    form: RoundForm, quotas: dict[int, int], set_topics: dict[str, list[int]] | None = None
+) -> round_service.RoundSettings:
     return round_service.RoundSettings(
         title=form.title.data,
         opens_at=form.opens_at.data,
@@ -104,6 +106,7 @@ def form_settings(form: RoundForm, quotas: dict[int, int]) -> round_service.Roun
         minimum_wait_minutes=form.minimum_wait_minutes.data or 0,
         group_prize_counts=form.group_prize_counts(),
         minimum_correct_for_prize=form.minimum_correct_for_prize.data or 0,
+        question_sets=form.question_sets(set_topics or {}),
     )
 
 
@@ -138,6 +141,24 @@ def fill_form(form: RoundForm, settings: round_service.RoundSettings) -> None:
             getattr(form, name).data = None if own is None else own.get(level, 0)
     for level, name in RoundForm.DIFFICULTY_FIELDS.items():
         getattr(form, name).data = settings.difficulty_quotas.get(level) or None
+    for group, _label, levels, sources, ids in RoundForm.SET_ROWS:
+        own = settings.question_sets.get(group) or {}
+        for level, name in levels.items():
+            getattr(form, name).data = level in own.get("difficulties", [])
+        getattr(form, sources).data = "\n".join(own.get("sources", []))
+        getattr(form, ids).data = ", ".join(str(qid) for qid in own.get("question_ids", []))
+
+
+def posted_set_topics(topics) -> dict[str, list[int]]:
+    """The topics ticked in each group's question set (`set_<group>_topic`), known ones only."""
+    known = {topic.id for topic in topics}
+    ticked = {}
+    for group, *_rest in RoundForm.SET_ROWS:
+        values = request.form.getlist(f"set_{group}_topic")
+        ticked[group] = sorted(
+            {int(v) for v in values if v.isascii() and v.isdigit() and int(v) in known}
+        )
+    return ticked
 
 
 def posted_quotas(topics) -> tuple[dict[int, int], dict[int, str]]:
@@ -172,17 +193,22 @@ def edit_round(round_: Round, is_new: bool):
     form = RoundForm()
     topics = round_service.topics()
     quotas, quota_errors = round_.quotas_by_topic(), {}
+    set_topics = {
+        group: list(stored.get("topics", []))
+        for group, stored in round_service.stored_question_sets(round_.question_sets).items()
+    }
     status = 200
     if request.method == "GET":
         fill_form(form, round_service.settings_of(round_))
     else:
         quotas, quota_errors = posted_quotas(topics)
+        set_topics = posted_set_topics(topics)
         valid = form.validate_on_submit() and not quota_errors
         if valid and not request.form.get("back"):
             try:
                 round_service.save_round(
                     round_,
-                    form_settings(form, quotas),
+                    form_settings(form, quotas, set_topics),
                     actor(),
                     confirmed=request.form.get("confirmed") or None,
                 )
@@ -215,6 +241,7 @@ def edit_round(round_: Round, is_new: bool):
             topics=topics,
             quotas=quotas,
             quota_errors=quota_errors,
+            set_topics=set_topics,
             available=round_service.active_counts_by_topic(),
             by_difficulty=round_service.active_counts_by_difficulty(),
             attempts=0 if is_new else round_service.attempt_count(round_.id),

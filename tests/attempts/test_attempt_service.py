@@ -197,8 +197,8 @@ def test_two_tabs_pressing_start_at_once_get_the_same_attempt(ctx, monkeypatch):
     both_drawn = threading.Barrier(2, timeout=30)
     draw = service.draw_for_round
 
-    def draw_then_wait(rules, rng, pool_seconds):
-        drawn = draw(rules, rng, pool_seconds)
+    def draw_then_wait(rules, rng, pool_seconds, group=None):
+        drawn = draw(rules, rng, pool_seconds, group)
         both_drawn.wait()  # both have seen no open attempt and drawn: now both insert
         return drawn
 
