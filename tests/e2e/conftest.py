@@ -5,6 +5,7 @@ fresh profile: cookies, cache, localStorage) and uses its own seeded participant
 depend on each other's attempts.
 """
 
+import contextlib
 import os
 import secrets
 import socket
@@ -157,14 +158,9 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen, log_path: Path)
     )
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory):
-    workdir = tmp_path_factory.mktemp("e2e")
-    database_url = f"sqlite:///{workdir / 'e2e.db'}"
-    databases.migrate(database_url, workdir)
-    app = create_app(databases.base_config(database_url, workdir))
-    seeded = seed(app)
-
+@contextlib.contextmanager
+def running_server(database_url: str, workdir: Path):
+    """gunicorn serving `database_url` until the block ends; yields (base URL, log path)."""
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {
@@ -185,15 +181,7 @@ def site(tmp_path_factory):
         )
     try:
         wait_until_healthy(base_url, process, log_path)
-        yield Site(
-            base_url=base_url,
-            database_url=database_url,
-            app=app,
-            main_round_id=seeded["main_round_id"],
-            short_round_id=seeded["short_round_id"],
-            agencies=seeded["agencies"],
-            log_path=log_path,
-        )
+        yield base_url, log_path
     finally:
         process.terminate()
         try:
@@ -201,6 +189,27 @@ def site(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    database_url = f"sqlite:///{workdir / 'e2e.db'}"
+    databases.migrate(database_url, workdir)
+    app = create_app(databases.base_config(database_url, workdir))
+    seeded = seed(app)
+    try:
+        with running_server(database_url, workdir) as (base_url, log_path):
+            yield Site(
+                base_url=base_url,
+                database_url=database_url,
+                app=app,
+                main_round_id=seeded["main_round_id"],
+                short_round_id=seeded["short_round_id"],
+                agencies=seeded["agencies"],
+                log_path=log_path,
+            )
+    finally:
         with app.app_context():
             db.engine.dispose()
 

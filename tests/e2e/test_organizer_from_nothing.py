@@ -8,10 +8,7 @@ This module runs its own gunicorn on an empty migrated database (no demo, no see
 the module's `site` replaces the shared one for these tests only.
 """
 
-import os
 import re
-import secrets
-import subprocess
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,13 +24,7 @@ from contest.models import Contest, Question, Round
 from contest.users.service import create_staff
 from tests import databases
 from tests.e2e import support
-from tests.e2e.conftest import (
-    PROJECT_ROOT,
-    Site,
-    free_port,
-    gunicorn_command,
-    wait_until_healthy,
-)
+from tests.e2e.conftest import PROJECT_ROOT, Site, running_server
 
 pytestmark = pytest.mark.e2e
 
@@ -86,43 +77,19 @@ def site(tmp_path_factory):
     with app.app_context():
         # As `flask users create --role organizer` does: a temporary password, to be changed.
         _, temporary = create_staff("organizer", "Lê Thị Tổ Chức", ORGANIZER_PHONE)
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_hex(32),
-        "RATELIMIT_STORAGE_URI": "memory://",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log_path = workdir / "gunicorn.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            gunicorn_command(port),
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
     try:
-        wait_until_healthy(base_url, process, log_path)
-        yield EmptySite(
-            base_url=base_url,
-            database_url=database_url,
-            app=app,
-            main_round_id=0,
-            short_round_id=0,
-            agencies={},
-            log_path=log_path,
-            temporary_password=temporary,
-        )
+        with running_server(database_url, workdir) as (base_url, log_path):
+            yield EmptySite(
+                base_url=base_url,
+                database_url=database_url,
+                app=app,
+                main_round_id=0,
+                short_round_id=0,
+                agencies={},
+                log_path=log_path,
+                temporary_password=temporary,
+            )
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
         with app.app_context():
             db.engine.dispose()
 
