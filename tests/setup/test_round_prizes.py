@@ -12,14 +12,13 @@ from contest.models.user import GROUP_LABELS
 from contest.setup import rounds as round_service
 from tests.factories import (
     csrf_token,
-    login,
     make_contest,
     make_entry,
     make_questions,
     make_round,
     make_user,
 )
-from tests.setup.test_round_settings import FORM
+from tests.setup.test_round_settings import FORM, organizer
 
 GROUP_ROW = {
     "prize_can_bo_nhat": "1",
@@ -27,16 +26,6 @@ GROUP_ROW = {
     "prize_can_bo_ba": "2",
     "prize_can_bo_kk": "5",
 }
-
-
-def organizer(app):
-    with app.app_context():
-        make_questions(20, topic_names=("Một cửa", "Điện tử"))
-        contest_id = make_contest().id
-        make_user(phone="0900000009", role="organizer")
-    client = app.test_client()
-    login(client, "0900000009")
-    return client, contest_id
 
 
 def post_new(client, contest_id, **fields):

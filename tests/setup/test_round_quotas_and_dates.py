@@ -9,20 +9,11 @@ from sqlalchemy import select
 
 from contest.extensions import db
 from contest.models import Question, Round
-from tests.factories import csrf_token, login, make_contest, make_questions, make_round, make_user
-from tests.setup.test_round_settings import FORM
+from tests.factories import csrf_token, make_round
+from tests.setup.test_round_settings import FORM, organizer
 
-
-def organizer(app):
-    with app.app_context():
-        # 20 questions: topics alternate (Một cửa, Điện tử), difficulties cycle Dễ, Trung bình,
-        # Khó: 7 easy, 7 medium, 6 hard; "Một cửa" has 4 easy, 3 medium, 3 hard.
-        make_questions(20, topic_names=("Một cửa", "Điện tử"))
-        contest_id = make_contest().id
-        make_user(phone="0900000009", role="organizer")
-    client = app.test_client()
-    login(client, "0900000009")
-    return client, contest_id
+# The bank of `organizer`: 20 questions, topics alternating (Một cửa, Điện tử), difficulties
+# cycling Dễ, Trung bình, Khó: 7 easy, 7 medium, 6 hard; "Một cửa" has 4 easy, 3 medium, 3 hard.
 
 
 def post_new(client, contest_id, **changes):
