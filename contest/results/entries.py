@@ -136,20 +136,3 @@ def apply_attempt(
     entry.prediction = attempt.prediction
     actual = round_.prediction_actual if actual is None else actual
     entry.prediction_error = frozen_error(attempt.prediction, actual)
-
-
-def rebuild_entries(round_id: int) -> int:
-    """Recompute every entry of a round from its attempts (after its counting rule changed)."""
-    db.session.execute(db.delete(RoundEntry).where(RoundEntry.round_id == round_id))
-    attempts = db.session.execute(
-        select(Attempt)
-        .where(Attempt.round_id == round_id, Attempt.status != AttemptStatus.OPEN)
-        .order_by(Attempt.user_id, Attempt.number)
-    ).scalars()
-    count = 0
-    for attempt in attempts:
-        record_entry(attempt)
-        db.session.flush()
-        count += 1
-    db.session.commit()
-    return count

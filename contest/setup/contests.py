@@ -1,14 +1,9 @@
-"""The rounds' windows, the contest-wide prize settings, the bank's and agency list's sizes."""
+"""The contest-wide prize settings, and the bank's and agency list's sizes."""
 
 from sqlalchemy import func, select
 
-from contest.domain.schedule import Window
 from contest.extensions import db
-from contest.models import Agency, Contest, Question, Round
-
-
-def windows(rounds: list[Round]) -> list[Window]:
-    return [Window(r.id, r.number, r.opens_at, r.closes_at) for r in rounds]
+from contest.models import Agency, Contest, Question
 
 
 def save_prize_settings(
