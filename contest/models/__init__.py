@@ -16,6 +16,7 @@ from contest.models.contest import (
 from contest.models.profile_change import ProfileChange
 from contest.models.question import Question, Topic
 from contest.models.results import ResultPublication, RoundEntry, SnapshotRow
+from contest.models.roster import RosterMember
 from contest.models.user import ParticipantGroup, Role, User
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "RevealAnswers",
     "ResultPublication",
     "Role",
+    "RosterMember",
     "RoundEntry",
     "SnapshotRow",
     "Round",

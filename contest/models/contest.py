@@ -58,6 +58,9 @@ class Contest(db.Model):
             "participation_target IS NULL OR participation_target BETWEEN 1 AND 100",
             name="participation_target",
         ),
+        CheckConstraint(
+            "retention_days IS NULL OR retention_days BETWEEN 1 AND 3650", name="retention_days"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +107,10 @@ class Contest(db.Model):
     several_prizes_per_person: Mapped[bool] = mapped_column(default=False)
     # How agencies are ranked for collective prizes: participants, participation_rate, average_score.
     collective_measure: Mapped[str] = mapped_column(String(30), default="participation_rate")
+    # Days after the contest closes (ends_on) that participants' personal data is kept before
+    # `flask people purge` erases it; None: kept until erased by hand.
+    retention_days: Mapped[int | None]
+    personal_data_purged_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -205,6 +212,8 @@ class Round(db.Model):
     )
     # No prize, at any level, below this many correct answers (0: no minimum).
     minimum_correct_for_prize: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A practice round (thi thử): same page and timer, never ranked, never in an export.
+    is_practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     results_status: Mapped[str] = mapped_column(String(20), default="draft")
 
     contest: Mapped[Contest] = relationship(back_populates="rounds")

@@ -43,8 +43,13 @@ class RoundEntry(db.Model):
     # Why `attempt_id` counts (contest.domain.scoring.counted_reason): "only", "first", "last",
     # the tie-break step that set it apart from the next best attempt, or "number".
     counted_reason: Mapped[str | None] = mapped_column(String(20))
+    # A judge's void (duplicate account, cheating): ranked nowhere, shown as voided in the
+    # entries export; kept on the entry so that choosing the counted attempt again keeps it.
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ResultPublication(db.Model):

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, false
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +18,8 @@ class Role(StrEnum):
     PARTICIPANT = "participant"
     ORGANIZER = "organizer"
     JUDGE = "judge"
+    # An agency's focal point (đầu mối): follows, read-only, its agency's subtree.
+    FOCAL_POINT = "focal_point"
 
 
 class ParticipantGroup(StrEnum):
@@ -44,8 +46,9 @@ class AccountRoles:
 
     @property
     def is_staff(self) -> bool:
-        """Organizers and judges: no remember-me cookie, sessions end with the browser."""
-        return self.role in (Role.ORGANIZER, Role.JUDGE)
+        """Organizers, judges and focal points: no remember-me cookie, sessions end with the
+        browser."""
+        return self.role in (Role.ORGANIZER, Role.JUDGE, Role.FOCAL_POINT)
 
     def get_id(self) -> str:
         """What flask-login keeps in the session and the remember-me cookie: the id and the
@@ -60,6 +63,10 @@ class AccountRoles:
     def is_judge(self) -> bool:
         return self.role in (Role.JUDGE, Role.ORGANIZER)
 
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == Role.FOCAL_POINT
+
 
 # Optional columns that are unique when given: "" would make the second blank one collide.
 OPTIONAL_UNIQUE_FIELDS = ("phone", "email", "national_id")
@@ -67,7 +74,9 @@ OPTIONAL_UNIQUE_FIELDS = ("phone", "email", "national_id")
 
 class User(AccountRoles, UserMixin, db.Model):
     __table_args__ = (
-        CheckConstraint("role IN ('participant', 'organizer', 'judge')", name="role"),
+        CheckConstraint(
+            "role IN ('participant', 'organizer', 'judge', 'focal_point')", name="role"
+        ),
         CheckConstraint("participant_group IN ('can_bo', 'nhan_dan')", name="participant_group"),
         *(
             CheckConstraint(f"{field} IS NULL OR trim({field}) <> ''", name=f"{field}_not_blank")
@@ -90,6 +99,13 @@ class User(AccountRoles, UserMixin, db.Model):
     consent_at: Mapped[datetime | None]
     # Members of the organizing board, drafting team, judges and secretariat never win prizes.
     prize_eligible: Mapped[bool] = mapped_column(default=True)
+    # Why an organizer marked the person not eligible (shown to judges beside the entry).
+    ineligible_reason: Mapped[str | None] = mapped_column(Text)
+    # A disabled account cannot log in; disabling also ends its sessions.
+    disabled_at: Mapped[datetime | None]
+    # Personal data erased on request or at the end of retention: the row stays, pseudonymous,
+    # so that published rankings remain reproducible.
+    erased_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Bumped on log-out, password change and disabling: every session cookie and remember-me
     # cookie carries the version it was issued with (`get_id`) and is refused once it differs.

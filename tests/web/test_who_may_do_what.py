@@ -3,8 +3,8 @@ with real ids from a seeded database, and the status is checked against the tabl
 route without a row in the table fails the test, so nobody adds a page without deciding who
 may see it.
 
-Kinds of person: anonymous, the participant who owns the attempt, another participant, a
-judge, an organizer. (Agency focal points come with the people issue.) GET routes are asked by
+Kinds of person: anonymous, the participant who owns the attempt, another participant, an
+agency's focal point, a judge, an organizer. GET routes are asked by
 everyone; POST routes only by those who must be refused, so that no action runs (a refused
 request changes nothing), with a valid CSRF token so that the guard, not the token, answers.
 """
@@ -23,15 +23,24 @@ from contest.models import Question
 from contest.setup.announcements import add_announcement
 from contest.setup.contest_editing import set_emblem
 from question_bank import write_template_workbook
-from tests.factories import csrf_token, login, make_questions, make_round, make_user
+from tests.factories import (
+    csrf_token,
+    login,
+    make_agency,
+    make_questions,
+    make_round,
+    make_user,
+)
 
-PEOPLE = ("anonymous", "owner", "other", "judge", "organizer")
+PEOPLE = ("anonymous", "owner", "other", "focal", "judge", "organizer")
 # Who is allowed; everyone else must be refused (anonymous: sent to log in or 401).
 PUBLIC = set(PEOPLE)
-LOGGED_IN = {"owner", "other", "judge", "organizer"}
+LOGGED_IN = {"owner", "other", "focal", "judge", "organizer"}
 OWNER = {"owner"}
 JUDGES = {"judge", "organizer"}
 ORGANIZERS = {"organizer"}
+# An agency's focal point, and organizers who may see every agency's view.
+FOCAL_POINTS = {"focal", "organizer"}
 # Pages for people who are not logged in: the logged-in are sent on (a redirect, allowed).
 GUESTS = set(PEOPLE)
 
@@ -104,6 +113,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
 PHONES = {
     "owner": "0912000001",
     "other": "0912000002",
+    "focal": "0912000005",
     "judge": "0912000003",
     "organizer": "0912000004",
 }
@@ -113,7 +123,9 @@ def seed(app) -> dict:
     with app.app_context():
         make_questions(12)
         round_ = make_round(question_count=5)
-        users = {who: make_user(phone=phone, role={"judge": "judge", "organizer": "organizer"}.get(who, "participant"))
+        agency = make_agency()
+        roles = {"judge": "judge", "organizer": "organizer", "focal": "focal_point"}
+        users = {who: make_user(phone=phone, role=roles.get(who, "participant"), agency_id=agency.id)
                  for who, phone in PHONES.items()}  # fmt: skip
         out = io.BytesIO()
         write_template_workbook(out)
@@ -127,6 +139,8 @@ def seed(app) -> dict:
             "contest_id": round_.contest_id,
             "slug": round_.contest.slug,
             "question_id": db.session.query(Question.id).first()[0],
+            "user_id": users["other"].id,
+            "agency_id": agency.id,
             "upload_id": upload.id,
             "announcement_id": announcement.id,
             "kind": "ranking",
