@@ -5,13 +5,14 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.auth.tokens import session_token
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models.agency import Agency
+from contest.text import fold
 
 
 class Role(StrEnum):
@@ -86,6 +87,8 @@ class User(AccountRoles, UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(120))
+    # The name folded (lower case, no diacritics, single spaces): organizers search by it.
+    name_key: Mapped[str] = mapped_column(String(120), default="", server_default="", index=True)
     date_of_birth: Mapped[date | None]
     gender: Mapped[str | None] = mapped_column(String(10))
     phone: Mapped[str | None] = mapped_column(String(15), unique=True)
@@ -114,6 +117,11 @@ class User(AccountRoles, UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     agency: Mapped[Agency | None] = relationship()
+
+    @validates("full_name")
+    def _keep_name_key(self, _key: str, value: str) -> str:
+        self.name_key = fold(value)[:120]
+        return value
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -64,14 +64,36 @@ def upgrade():
         batch_op.add_column(sa.Column("ineligible_reason", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("disabled_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("erased_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(
+            sa.Column("name_key", sa.String(length=120), server_default="", nullable=False)
+        )
+        batch_op.create_index(batch_op.f("ix_user_name_key"), ["name_key"], unique=False)
         batch_op.drop_constraint(op.f("ck_user_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_user_role"), sa.text(f"role IN {ROLES}"))
+
+    backfill_name_keys()
+
+
+def backfill_name_keys():
+    """Fold every existing name as the model does (`User.name_key`)."""
+    from contest.text import fold
+
+    user = sa.table("user", sa.column("id", sa.Integer), sa.column("full_name", sa.String),
+                    sa.column("name_key", sa.String))  # fmt: skip
+    connection = op.get_bind()
+    rows = connection.execute(sa.select(user.c.id, user.c.full_name)).all()
+    for row in rows:
+        connection.execute(
+            user.update().where(user.c.id == row.id).values(name_key=fold(row.full_name)[:120])
+        )
 
 
 def downgrade():
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_constraint(op.f("ck_user_role"), type_="check")
         batch_op.create_check_constraint(op.f("ck_user_role"), sa.text(f"role IN {OLD_ROLES}"))
+        batch_op.drop_index(batch_op.f("ix_user_name_key"))
+        batch_op.drop_column("name_key")
         batch_op.drop_column("erased_at")
         batch_op.drop_column("disabled_at")
         batch_op.drop_column("ineligible_reason")
