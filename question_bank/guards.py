@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from xml.etree.ElementTree import ParseError
 
+from .extent import SheetExtent, ods_extent
 from .messages import format_count, format_size, make_issue
 from .models import Issue, Limits
 
@@ -67,7 +69,7 @@ def _sniff_zip(data: bytes, filename: str, limits: Limits) -> tuple[str | None, 
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return ("xlsb" if "xl/workbook.bin" in names else "xlsx"), None
     if mimetype.startswith(ODS_MIMETYPE) or (not mimetype and "content.xml" in names):
-        return "ods", None
+        return _check_ods_extent(data, filename, limits)
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
         return "xlsx", None
     return None, make_issue("not_a_spreadsheet", name=filename)
@@ -87,4 +89,37 @@ def _archive_problem(infos: list[zipfile.ZipInfo], limits: Limits) -> str | None
         if info.file_size > limits.max_compression_ratio * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
             return f"tỉ lệ nén {format_count(ratio)}:1"
+    return None
+
+
+def _check_ods_extent(
+    data: bytes, filename: str, limits: Limits
+) -> tuple[str | None, Issue | None]:
+    """Refuse an .ods whose sheets reach further than the limits, before calamine expands it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for extent in ods_extent(archive):
+                limit = _extent_over_limit(extent, limits)
+                if limit:
+                    return None, make_issue(
+                        "sheet_too_large",
+                        name=filename,
+                        sheet=extent.name,
+                        rows=format_count(extent.rows),
+                        columns=format_count(extent.columns),
+                        limit=limit,
+                    )
+    except (ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return None, make_issue("damaged", name=filename)
+    return "ods", None
+
+
+def _extent_over_limit(extent: SheetExtent, limits: Limits) -> str | None:
+    """Which limit the extent passes, in words, or None."""
+    if extent.rows > limits.max_sheet_rows:
+        return f"{format_count(limits.max_sheet_rows)} dòng"
+    if extent.columns > limits.max_sheet_columns:
+        return f"{format_count(limits.max_sheet_columns)} cột"
+    if extent.cells > limits.max_sheet_cells:
+        return f"{format_count(limits.max_sheet_cells)} ô"
     return None

@@ -28,6 +28,11 @@ TEMPLATES = {
     "damaged": (
         "Tệp “{name}” bị hỏng hoặc không đọc được. Vui lòng mở bằng Excel, lưu lại rồi tải lên lại."
     ),
+    "sheet_too_large": (
+        "Trang “{sheet}” của tệp “{name}” có dữ liệu tới dòng {rows}, cột {columns} "
+        "(kể cả các dòng, ô lặp lại), vượt giới hạn {limit}. Vui lòng xoá các dòng, "
+        "cột thừa rồi lưu lại."
+    ),
     "too_many_rows": (
         "Trang “{sheet}” có hơn {limit} dòng câu hỏi, vượt giới hạn cho phép. "
         "Vui lòng chia thành nhiều tệp nhỏ hơn."

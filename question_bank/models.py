@@ -53,6 +53,12 @@ class Limits:
     max_compression_ratio: float = 100.0
     max_rows: int = 20_000
     max_text_length: int = 2_000
+    # How far a sheet may reach (its last filled row and column) before a parser that expands
+    # it into a grid is let near it: blank lines between rows and notes beside the table
+    # fit; an .ods row repeated a million times does not.
+    max_sheet_rows: int = 50_000
+    max_sheet_columns: int = 256
+    max_sheet_cells: int = 2_000_000
 
 
 DEFAULT_LIMITS = Limits()
