@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from xml.etree.ElementTree import ParseError
 
 from .extent import SheetExtent, ods_extent
@@ -18,6 +19,18 @@ CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_ZIP_ENTRIES = 10_000
+# What reading a member of a broken archive raises: a bad header or CRC, a broken deflate
+# stream, an unknown compression method, a member flagged as encrypted (RuntimeError).
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+)
 # Entries smaller than this are never "bombs", whatever their ratio.
 RATIO_FLOOR = 1024 * 1024
 
@@ -62,9 +75,7 @@ def _sniff_zip(data: bytes, filename: str, limits: Limits) -> tuple[str | None, 
                 return None, make_issue("suspicious_archive", name=filename, detail=problem)
             names = {info.filename for info in infos}
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError):
-        return None, make_issue("damaged", name=filename)
-    except NotImplementedError:  # unsupported compression method
+    except ZIP_ERRORS:
         return None, make_issue("damaged", name=filename)
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         return ("xlsb" if "xl/workbook.bin" in names else "xlsx"), None
@@ -109,7 +120,7 @@ def _check_ods_extent(
                         columns=format_count(extent.columns),
                         limit=limit,
                     )
-    except (ParseError, KeyError, zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (ParseError, KeyError, *ZIP_ERRORS):
         return None, make_issue("damaged", name=filename)
     return "ods", None
 
