@@ -95,7 +95,13 @@ def register_blueprints(app: Flask) -> None:
     from contest.attempts.routes import bp as quiz_bp
     from contest.auth.routes import bp as auth_bp
     from contest.bank.routes import bp as bank_bp
+    from contest.eligibility.routes import bp as eligibility_bp
+    from contest.focal_points.routes import bp as focal_bp
+    from contest.integrity.routes import bp as integrity_bp
     from contest.main.routes import bp as main_bp
+    from contest.people.routes import bp as people_bp
+    from contest.privacy.routes import bp as privacy_bp
+    from contest.privacy.routes import public as privacy_public_bp
     from contest.results.routes import bp as judge_bp
     from contest.setup.contest_routes import bp as contests_bp
     from contest.setup.contest_routes import public as contests_public_bp
@@ -109,9 +115,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(contests_public_bp)
     app.register_blueprint(bank_bp, url_prefix="/to-chuc/ngan-hang")
     app.register_blueprint(agencies_bp, url_prefix="/to-chuc/co-quan")
+    app.register_blueprint(focal_bp, url_prefix="/don-vi")
+    app.register_blueprint(people_bp, url_prefix="/to-chuc/nguoi")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")
+    app.register_blueprint(eligibility_bp, url_prefix="/to-chuc/xet-giai")
+    app.register_blueprint(privacy_bp, url_prefix="/to-chuc/du-lieu-ca-nhan")
+    app.register_blueprint(privacy_public_bp)
     app.register_blueprint(account_bp, url_prefix="/tai-khoan")
     app.register_blueprint(account_history_bp, url_prefix="/giam-khao/thay-doi-ho-so")
+    app.register_blueprint(integrity_bp, url_prefix="/giam-khao/kiem-tra")
 
 
 def register_errorhandlers(app: Flask) -> None:

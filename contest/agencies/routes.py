@@ -12,6 +12,7 @@ from wtforms import BooleanField, SubmitField
 
 from contest.agencies.service import agency_tree, import_agencies
 from contest.bank.uploads import clean_filename, issue_rows
+from contest.web.actor import current_actor
 from contest.web.guards import require_role
 
 bp = Blueprint("agencies", __name__)
@@ -42,7 +43,10 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         report = import_agencies(
-            file.read(), clean_filename(file.filename), dry_run=form.check_only.data
+            file.read(),
+            clean_filename(file.filename),
+            dry_run=form.check_only.data,
+            actor=current_actor(),
         )
         if report.ok and not report.dry_run:
             flash(

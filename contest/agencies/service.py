@@ -5,12 +5,14 @@ an organizer re-uploads a corrected list), a new code is added, nothing is delet
 the file does not have (no "Loại" column, say) leaves that field of saved agencies as it is.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from contest.audit.service import COMMAND_LINE, Actor, record
 from contest.extensions import db
 from contest.models import Agency
 from question_bank import Issue, Limits
@@ -92,8 +94,10 @@ def import_agencies(
     dry_run: bool,
     commit: bool = True,
     limits: Limits = DEFAULT_LIMITS,
+    actor: Actor | None = None,
 ) -> AgencyImportReport:
-    """Validate the whole file; save it in one commit only if nothing is wrong.
+    """Validate the whole file; save it in one commit only if nothing is wrong, audited in
+    that commit as `actor`'s (None: the command line).
 
     With ``commit=False`` the changes are flushed into the caller's transaction instead.
     """
@@ -104,6 +108,14 @@ def import_agencies(
     if not result.ok or dry_run:
         return report
     report.agencies = apply(report.changes, saved, result.columns)
+    details = {
+        "file": filename,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+    }
+    record(actor or COMMAND_LINE, "agencies_imported", details=details)
     try:
         db.session.flush()
         if commit:

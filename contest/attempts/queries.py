@@ -200,6 +200,7 @@ ATTEMPT_PAGE = (
         _round.title.label("round_title"),
         _round.prediction_enabled,
         _round.prediction_prompt,
+        _round.is_practice,
     )
     .join_from(Attempt.__table__, Round.__table__, _attempt.round_id == _round.id)
     .where(

@@ -7,6 +7,7 @@ buttons or checkboxes.
 """
 
 import json
+import re
 from html import escape
 
 from markupsafe import Markup
@@ -16,12 +17,15 @@ from contest.attempts import queries
 from contest.extensions import db
 from question_bank.models import LETTERS
 
+# A question's own hint in its text: «(Chọn 2 đáp án)», «(chọn nhiều phương án)».
+OWN_HINT = re.compile(r"\(\s*chọn\b[^)]*\)", re.IGNORECASE)
+
 
 def find_page(user_id: int, attempt_id: int) -> Row | None:
     """What the page shows of the attempt and its round, if the attempt is this user's.
 
     The row has the attempt's id, number, question_count, deadline, status and prediction, and
-    its round's round_title, prediction_enabled and prediction_prompt.
+    its round's round_title, prediction_enabled, prediction_prompt and is_practice.
     """
     return (
         db.session.connection()
@@ -61,7 +65,12 @@ def question_fieldset(position, text, options, right_answers: int, chosen) -> st
     picked = set(chosen or ())
     multiple = right_answers > 1
     kind = "checkbox" if multiple else "radio"
-    hint = ' <em class="small">(Chọn tất cả phương án đúng)</em>' if multiple else ""
+    # One hint: many banks' texts already end with their own «(Chọn 2 đáp án)».
+    hint = (
+        ' <em class="small">(Chọn tất cả phương án đúng)</em>'
+        if multiple and not OWN_HINT.search(text)
+        else ""
+    )
     lines = [
         f'<fieldset class="question" data-position="{position}">',
         f'  <legend><span class="qno">Câu {position}.</span> {escape(text)}{hint}</legend>',

@@ -38,6 +38,33 @@ def own_attempt(attempt_id: int) -> Attempt:
     return service.ensure_current(attempt, app_now(), app_grace())
 
 
+@bp.route("/vong/<int:round_id>/")
+@login_required
+def before_start(round_id: int):
+    """The round's start page: what the attempt is, then «Bắt đầu làm bài» pressed twice.
+
+    With JavaScript (static/start.js) the first press reveals the second in place; without it,
+    the first press is this page again with `xac-nhan=1`, showing the second press's form."""
+    page = service.start_page(current_user, round_id, app_now())
+    if page is None:
+        abort(404)
+    return render_template(
+        "attempts/before_start.html",
+        start=page,
+        round=page.round,
+        confirming=request.args.get("xac-nhan") == "1",
+        counted_words=COUNTED_WORDS.get(page.round.counted_attempt, COUNTED_WORDS["best"]),
+    )
+
+
+# Which attempt counts, as the start page says it (attempts allowed more than one).
+COUNTED_WORDS = {
+    "best": "Lượt có kết quả tốt nhất theo các tiêu chí xếp hạng của thể lệ được tính.",
+    "first": "Chỉ lượt thi đầu tiên được tính; các lượt sau chỉ để luyện tập.",
+    "last": "Lượt thi cuối cùng được tính, kể cả khi kết quả thấp hơn lượt trước.",
+}
+
+
 @bp.route("/vong/<int:round_id>/bat-dau", methods=["POST"])
 @login_required
 def start(round_id: int):
@@ -258,8 +285,13 @@ def result(attempt_id: int):
         attempt=attempt,
         round=round_,
         revealed=revealed,
+        notes=service.review_notes([item.question_id for item in attempt.items])
+        if revealed
+        else {},
         results_hidden=hidden,
-        standing=None if hidden else participant_rank(round_, current_user.id),
+        standing=None
+        if hidden or round_.is_practice
+        else participant_rank(round_, current_user.id),
     )
 
 

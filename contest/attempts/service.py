@@ -24,6 +24,7 @@ from contest.models import (
     Contest,
     ContestAccess,
     ContestStatus,
+    Question,
     Round,
     User,
 )
@@ -206,6 +207,46 @@ def check_attempt_rules(rules: StartRules, used: int, now: datetime) -> None:
             f"Bạn có thể thi lượt tiếp theo từ {vietnam_minute(allowed_from)} (giờ Việt Nam)."
         )
     raise AttemptRefused(codes[0], " ".join(reasons))
+
+
+@dataclass(frozen=True)
+class StartPage:
+    """What the start page (before the clock runs) says of a round, for one participant."""
+
+    round: Round
+    rules: StartRules
+    attempts_used: int
+    open_attempt_id: int | None
+    # Why a new attempt cannot start now (in Vietnamese), or None: the button is shown.
+    refusal: str | None
+    # The contest's public page (its rules), None when the public cannot see it.
+    contest_slug: str | None
+
+    @property
+    def attempts_left(self) -> int | None:
+        allowed = self.rules.attempts_allowed
+        return None if allowed is None else max(0, allowed - self.attempts_used)
+
+
+def start_page(user: Participant, round_id: int, now: datetime) -> StartPage | None:
+    """The start page of a round, or None when there is no such round or its contest is not
+    shown to the public (a draft, an archived contest). Nothing is started or drawn here: the
+    checks are `begin_attempt`'s first ones, so the page says what the press would say."""
+    found = find_start_rules(round_id, user.id)
+    if found is None:
+        return None
+    rules, (used, open_id) = found
+    round_ = db.session.get(Round, round_id)
+    if round_.contest.status not in PUBLIC_STATUSES:
+        return None
+    refusal = None
+    if open_id is None:
+        try:
+            check_may_start(user, rules, now)
+            check_attempt_rules(rules, used, now)
+        except AttemptRefused as refused:
+            refusal = refused.message
+    return StartPage(round_, rules, used, open_id, refusal, round_.contest.slug)
 
 
 # The fields a contest may require, named as the profile page names them.
@@ -583,6 +624,32 @@ def score(attempt_id: int) -> None:
             .values(is_correct=bindparam("flag")),
             [{"pos": position, "flag": flag} for position, flag in flags.items()],
         )
+
+
+@dataclass(frozen=True)
+class ReviewNote:
+    """What the bank says of a question after the fact: why the answer is right, and the
+    legal text it rests on. Read from the question itself: an attempt's item copies only what
+    the quiz shows."""
+
+    explanation: str | None
+    source: str | None
+
+
+def review_notes(question_ids: Sequence[int]) -> dict[int, ReviewNote]:
+    """Question id → its explanation and legal source, for the questions that have either."""
+    if not question_ids:
+        return {}
+    rows = db.session.execute(
+        select(Question.id, Question.explanation, Question.source).where(
+            Question.id.in_(set(question_ids))
+        )
+    )
+    return {
+        qid: ReviewNote((explanation or "").strip() or None, (source or "").strip() or None)
+        for qid, explanation, source in rows
+        if (explanation or "").strip() or (source or "").strip()
+    }
 
 
 def close_expired(now: datetime, grace: timedelta, batch_size: int = 500) -> int:

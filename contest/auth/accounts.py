@@ -7,6 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from contest.audit.service import Actor, record
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Role, User
@@ -109,6 +110,25 @@ def authenticate(identifier: str, password: str) -> User | None:
     if check_password_hash(password_hash, password) and user is not None:
         return user
     return None
+
+
+DISABLED_MESSAGE = (
+    "Tài khoản này đã bị khóa nên không đăng nhập được. "
+    "Nếu bạn cho rằng có nhầm lẫn, vui lòng liên hệ Ban Tổ chức."
+)
+
+
+def is_disabled(user: User) -> bool:
+    """Whether an organizer disabled the account: it may not log in (a new password, set by
+    a reset link or otherwise, does not change that)."""
+    return user.disabled_at is not None
+
+
+def record_login(user: User, address: str | None) -> None:
+    """Write a staff account's log-in (organizer, judge, focal point) to the audit log, from
+    the request's address. One commit."""
+    record(Actor(user.id, address), "login", "user", user.id, {"role": str(user.role)})
+    db.session.commit()
 
 
 def agency_choices() -> list[tuple[int, str]]:

@@ -64,7 +64,13 @@ def login():
         if refusal is not None:
             return throttles.refused_page(refusal, "auth/login.html", form=form)
         user = accounts.authenticate(form.identifier.data, form.password.data)
+        if user is not None and accounts.is_disabled(user):
+            # Said only once the password is right: nobody learns of the account otherwise.
+            form.identifier.errors.append(accounts.DISABLED_MESSAGE)
+            return render_template("auth/login.html", form=form), 403
         if user is not None:
+            if user.is_staff:
+                accounts.record_login(user, request.remote_addr)
             # Staff accounts rank and award prizes: their sessions end with the browser.
             login_user(user, remember=form.remember.data and not user.is_staff)
             return redirect(safe_next(request.args.get("next")))

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload
 
+from contest.audit.service import Actor, record, short
 from contest.bank.service import text_key, topics_by_name
 from contest.extensions import db
 from contest.models import AttemptItem, Question, Topic
@@ -178,9 +179,39 @@ def _changes(question: Question, edit: QuestionEdit, topic_id: int | None) -> di
     return {name: value for name, value in wanted.items() if getattr(question, name) != value}
 
 
-def update_question(question: Question, expected_version: int, edit: QuestionEdit) -> bool:
+def logged_value(name: str, value):
+    """A question's field as an audit line keeps it: long texts cut (options one by one)."""
+    if isinstance(value, str):
+        return short(value)
+    if name == "options":
+        return [short(option) for option in value]
+    return value
+
+
+def edit_details(question: Question, changes: dict, topic: Topic | None, active: bool | None):
+    """Before and after of each field changed; the topic by name, the version, in/out of use."""
+    before, after = {}, {}
+    for name, value in changes.items():
+        if name == "topic_id":
+            before["topic"] = question.topic.name if question.topic else None
+            after["topic"] = topic.name if topic else None
+        else:
+            before[name] = logged_value(name, getattr(question, name))
+            after[name] = logged_value(name, value)
+    if changes:
+        before["version"], after["version"] = question.version, question.version + 1
+    if active is not None:
+        before["active"], after["active"] = question.active, active
+    return {"before": before, "after": after}
+
+
+def update_question(
+    question: Question, expected_version: int, edit: QuestionEdit, actor: Actor
+) -> bool:
     """Save the edit as a new version; False when nothing changed. Putting the question in
-    or out of use alone (`edit.active`) keeps its version: what it asks is the same.
+    or out of use alone (`edit.active`) keeps its version: what it asks is the same, and it
+    is audited as a retirement or a restoration; any other change as an edit, with the
+    fields' before and after.
 
     Attempts already taken keep their own copy of the question (AttemptItem), so they are
     unaffected. Refused when the text repeats another question, or when someone else saved
@@ -196,6 +227,11 @@ def update_question(question: Question, expected_version: int, edit: QuestionEdi
     if not changes and not active_changed:
         db.session.rollback()
         return False
+    if changes:
+        action = "question_edited"
+    else:
+        action = "question_restored" if edit.active else "question_retired"
+    details = edit_details(question, changes, topic, edit.active if active_changed else None)
     values = {"version": Question.version + 1} if changes else {}
     if changes:
         changes["text_key"] = text_key(edit.text)
@@ -214,11 +250,21 @@ def update_question(question: Question, expected_version: int, edit: QuestionEdi
             "text",
             "Câu hỏi vừa được người khác sửa. Hãy tải lại trang để xem bản mới rồi sửa lại.",
         )
+    record(actor, action, "question", question.id, details)
     db.session.commit()
     return True
 
 
-def set_active(question: Question, active: bool) -> None:
-    """Retire (never drawn again) or restore a question; its past attempts are untouched."""
+def set_active(question: Question, active: bool, actor: Actor) -> None:
+    """Retire (never drawn again) or restore a question; its past attempts are untouched.
+    Audited when it changes anything."""
+    if question.active != active:
+        record(
+            actor,
+            "question_restored" if active else "question_retired",
+            "question",
+            question.id,
+            {"before": {"active": question.active}, "after": {"active": active}},
+        )
     question.active = active
     db.session.commit()

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from contest.audit.service import record_export
 from contest.bank import admin as bank_admin
 from contest.bank import typed_question
 from contest.bank import uploads as bank_uploads
@@ -16,6 +17,7 @@ from contest.extensions import db
 from contest.models import BankUpload, Question
 from contest.paging import clamp_page
 from contest.text import thousands
+from contest.web.actor import current_actor
 from contest.web.bounded import query_int
 from contest.web.guards import require_role
 from contest.web.redirects import safe_next
@@ -109,6 +111,7 @@ def error_workbook(upload_id: int):
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for("bank.upload_result", upload_id=upload.id))
+    record_export(current_actor(), "bank_errors", None, "bank_upload", upload.id)
     return xlsx_response(lambda out: out.write(data), bank_uploads.error_workbook_name(upload))
 
 
@@ -116,7 +119,7 @@ def error_workbook(upload_id: int):
 def run_import(upload_id: int):
     """Import the checked file: all its questions in one commit, once however often clicked."""
     upload = db.get_or_404(BankUpload, upload_id)
-    outcome = bank_uploads.import_upload(upload, app_now())
+    outcome = bank_uploads.import_upload(upload, app_now(), current_actor())
     if outcome.status == "invalid":
         flash("Tệp có lỗi nên chưa nhập câu hỏi nào. Xem danh sách lỗi bên dưới.", "error")
         return redirect(url_for("bank.upload_result", upload_id=upload_id))
@@ -139,9 +142,10 @@ def export():
     """The bank in the template's layout (questions in use; all with ?tat_ca=1)."""
     include_retired = request.args.get("tat_ca") == "1"
     stamp = to_vietnam(app_now()).strftime("%Y%m%d")
-    return xlsx_response(
-        lambda out: export_bank(out, include_retired), f"ngan-hang-cau-hoi-{stamp}.xlsx"
-    )
+    book = io.BytesIO()
+    count = export_bank(book, include_retired)
+    record_export(current_actor(), "bank", count, include_retired=include_retired)
+    return xlsx_response(lambda out: out.write(book.getvalue()), f"ngan-hang-cau-hoi-{stamp}.xlsx")
 
 
 def question_topics(form) -> dict[int, str]:
@@ -176,7 +180,9 @@ def new():
         form.next.data = request.args.get("next", "")
     checked = checked_question(form, topics)
     if checked is not None:
-        question = typed_question.add_question(checked.question, bool(form.active.data))
+        question = typed_question.add_question(
+            checked.question, bool(form.active.data), current_actor()
+        )
         flash(f"Đã thêm câu hỏi số {question.id}.", "success")
         flash_warnings(checked.warnings)
         if form.submit_and_new.data:
@@ -200,7 +206,9 @@ def edit(question_id: int):
     if checked is not None:
         edit = typed_question.as_edit(checked.question, bool(form.active.data))
         try:
-            changed = bank_admin.update_question(question, int(form.version.data), edit)
+            changed = bank_admin.update_question(
+                question, int(form.version.data), edit, current_actor()
+            )
         except bank_admin.EditRefused as refusal:
             form[refusal.field].errors.append(refusal.message)
         else:
@@ -225,7 +233,7 @@ def edit(question_id: int):
 def retire(question_id: int):
     """Retire a question: it is never drawn into a new attempt."""
     question = db.get_or_404(Question, question_id)
-    bank_admin.set_active(question, False)
+    bank_admin.set_active(question, False, current_actor())
     flash(f"Đã ngừng dùng câu hỏi số {question_id}; câu hỏi sẽ không được rút vào bài thi mới.")
     return redirect(back_to(request.form.get("next")))
 
@@ -234,6 +242,6 @@ def retire(question_id: int):
 def restore(question_id: int):
     """Put a retired question back in use."""
     question = db.get_or_404(Question, question_id)
-    bank_admin.set_active(question, True)
+    bank_admin.set_active(question, True, current_actor())
     flash(f"Đã khôi phục câu hỏi số {question_id}.", "success")
     return redirect(back_to(request.form.get("next")))

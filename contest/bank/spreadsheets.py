@@ -1,5 +1,6 @@
 """Importing and exporting question banks: the one service the web page and the CLI both call."""
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -9,6 +10,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from contest.audit.service import COMMAND_LINE, Actor, record
 from contest.bank.service import check_stored_lengths, existing_keys, save_questions
 from contest.extensions import db
 from contest.models import Question
@@ -85,15 +87,38 @@ def parse_bank_file(data: bytes, filename: str, limits: Limits = DEFAULT_LIMITS)
 
 
 def import_bank(
-    data: bytes, filename: str, *, dry_run: bool, limits: Limits = DEFAULT_LIMITS
+    data: bytes,
+    filename: str,
+    *,
+    dry_run: bool,
+    limits: Limits = DEFAULT_LIMITS,
+    actor: Actor | None = None,
+    upload_id: int | None = None,
 ) -> ImportReport:
-    """Validate the whole file; save every question in one commit only if nothing is wrong."""
+    """Validate the whole file; save every question in one commit only if nothing is wrong.
+
+    A saved import is audited in that commit, as `actor`'s (None: the command line), with the
+    upload it came from when it was uploaded in the browser.
+    """
     result = parse_bank_file(data, filename, limits)
     check_stored_lengths(result)
     report = ImportReport(filename=filename, result=result, dry_run=dry_run)
     report.by_topic.update(q.topic or "Chưa phân chủ đề" for q in result.questions)
     report.by_difficulty.update(DIFFICULTY_LABELS[q.difficulty] for q in result.questions)
     if result.ok and not dry_run:
+        details = {
+            "file": filename,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "added": len(result.questions),
+            "updated": 0,  # a question already in the bank is a duplicate, refused
+        }
+        record(
+            actor or COMMAND_LINE,
+            "question_imported",
+            "bank_upload" if upload_id is not None else None,
+            upload_id,
+            details,
+        )
         report.saved = save_questions(result.questions)
     return report
 

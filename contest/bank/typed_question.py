@@ -10,6 +10,7 @@ Only the wording of a few messages is the form's own, where the import's speak o
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from contest.audit.service import Actor, record, short
 from contest.bank.admin import QuestionEdit, duplicate_of
 from contest.bank.service import check_stored_lengths, question_from_parsed, topics_by_name
 from contest.bank.uploads import issue_rows
@@ -110,12 +111,24 @@ def check_question(typed: TypedQuestion, question_id: int | None = None) -> Chec
     return checked
 
 
-def add_question(parsed: ParsedQuestion, active: bool = True) -> Question:
-    """Save a checked question (a new topic is created with it). Commits."""
+def add_question(parsed: ParsedQuestion, active: bool, actor: Actor) -> Question:
+    """Save a checked question (a new topic is created with it), audited. Commits."""
     topic = topics_by_name([parsed.topic]).get(parsed.topic) if parsed.topic else None
     question = question_from_parsed(parsed, topic)
     question.active = active
     db.session.add(question)
+    db.session.flush()
+    after = {
+        "text": short(parsed.text),
+        "options": [short(option) for option in parsed.options],
+        "correct": list(parsed.correct),
+        "topic": parsed.topic,
+        "difficulty": parsed.difficulty,
+        "explanation": short(parsed.explanation),
+        "source": short(parsed.source),
+        "active": active,
+    }
+    record(actor, "question_created", "question", question.id, {"before": {}, "after": after})
     db.session.commit()
     return question
 

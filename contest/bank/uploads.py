@@ -12,6 +12,7 @@ from pathlib import PurePath
 
 from sqlalchemy import select, update
 
+from contest.audit.service import Actor
 from contest.bank.spreadsheets import SPREADSHEET_SUFFIXES, ImportReport, import_bank
 from contest.extensions import db
 from contest.models import BankUpload
@@ -101,13 +102,14 @@ def error_workbook_name(upload: BankUpload) -> str:
     return f"{PurePath(upload.filename).stem}-loi.xlsx"
 
 
-def import_upload(upload: BankUpload, now: datetime) -> ImportOutcome:
+def import_upload(upload: BankUpload, now: datetime, actor: Actor | None = None) -> ImportOutcome:
     """Import the stored file once, however many times (or however concurrently) it is clicked.
 
     A conditional UPDATE claims the upload, and the questions are saved in the same
-    transaction: a concurrent click waits for that row, then finds it imported. A file that
-    has errors by now (the bank changed since the dry run) rolls the claim back. The count
-    saved is recorded just after, in a second small commit.
+    transaction, with the audit line (`actor`'s; None: the command line): a concurrent click
+    waits for that row, then finds it imported. A file that has errors by now (the bank
+    changed since the dry run) rolls the claim back. The count saved is recorded just after,
+    in a second small commit.
     """
     claimed = db.session.execute(
         update(BankUpload)
@@ -120,7 +122,8 @@ def import_upload(upload: BankUpload, now: datetime) -> ImportOutcome:
         return ImportOutcome("already_imported", saved_count(upload.id))
     data, filename = upload.data, upload.filename
     try:
-        report = import_bank(data, filename, dry_run=False)  # one commit, with the claim
+        # One commit, with the claim and the audit line.
+        report = import_bank(data, filename, dry_run=False, actor=actor, upload_id=upload.id)
     except Exception:
         db.session.rollback()
         raise

@@ -7,6 +7,7 @@ from contest.cli.agencies import agencies_cli
 from contest.cli.attempts import attempts_cli
 from contest.cli.contests import contests_cli
 from contest.cli.demo import demo_cli
+from contest.cli.people import people_cli
 from contest.cli.questions import questions_cli
 from contest.cli.results import results_cli
 from contest.cli.users import users_cli
@@ -20,3 +21,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(agencies_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(contests_cli)
+    app.cli.add_command(people_cli)

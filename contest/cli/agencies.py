@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 
 from contest.agencies.service import import_agencies
+from contest.audit.service import COMMAND_LINE
 
 agencies_cli = AppGroup("agencies", help="Agencies (cơ quan, đơn vị): import from a spreadsheet.")
 
@@ -21,7 +22,7 @@ def import_command(path: Path, dry_run: bool, as_json: bool):
 
     Codes already saved are updated, new codes are added, nothing is deleted.
     """
-    report = import_agencies(path.read_bytes(), path.name, dry_run=dry_run)
+    report = import_agencies(path.read_bytes(), path.name, dry_run=dry_run, actor=COMMAND_LINE)
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:

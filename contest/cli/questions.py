@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from contest.audit.service import COMMAND_LINE, record_export
 from contest.bank import spreadsheets as bank_import
 
 questions_cli = AppGroup("questions", help="The question bank: import and export.")
@@ -18,7 +19,9 @@ questions_cli = AppGroup("questions", help="The question bank: import and export
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def import_questions(path: Path, dry_run: bool, as_json: bool):
     """Import a bank (.xlsx, .xls, .ods, GIFT or Aiken): all questions or, on any error, none."""
-    report = bank_import.import_bank(path.read_bytes(), path.name, dry_run=dry_run)
+    report = bank_import.import_bank(
+        path.read_bytes(), path.name, dry_run=dry_run, actor=COMMAND_LINE
+    )
     if as_json:
         click.echo(json.dumps(report.as_json(), ensure_ascii=False))
     else:
@@ -37,4 +40,5 @@ def import_questions(path: Path, dry_run: bool, as_json: bool):
 def export_questions(path: Path, include_retired: bool):
     """Write the bank to an .xlsx file in the template's layout."""
     count = bank_import.export_bank(str(path), include_retired)
+    record_export(COMMAND_LINE, "bank", count, include_retired=include_retired, file=path.name)
     click.echo(f"Đã xuất {count} câu hỏi ra {path}.")

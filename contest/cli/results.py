@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from contest.audit.service import COMMAND_LINE, record_export
 from contest.extensions import db
 from contest.models import Agency, Round
 from contest.models.user import GROUP_LABELS
@@ -53,5 +54,10 @@ def export(round_id, kind, out, group, agency_code, public):
         group=group,
         agency_ids=agency_ids,
         now=app_now(),
+    )
+    filters = {"group": group, "agency_code": agency_code}
+    copy = "public" if public else "judges"
+    record_export(
+        COMMAND_LINE, kind, count, "round", round_.id, copy=copy, filters=filters, file=out.name
     )
     click.echo(f"Đã xuất {count} dòng ({KINDS[kind].lower()}) ra {out}.")

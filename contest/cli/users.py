@@ -11,11 +11,14 @@ from typing import NoReturn
 import click
 from flask.cli import AppGroup
 
+from contest.audit.service import COMMAND_LINE
 from contest.models import Role
 from contest.users import service
 from contest.users.service import ROLE_LABELS, STAFF_ROLES, AccountError
 
-users_cli = AppGroup("users", help="Accounts: create staff, reset passwords, list, change roles.")
+users_cli = AppGroup(
+    "users", help="Accounts: create staff, reset passwords, list, change roles, disable."
+)
 
 ROLES = [str(role) for role in Role]
 STAFF = [str(role) for role in STAFF_ROLES]
@@ -36,18 +39,29 @@ def describe(user) -> str:
     return f"#{user.id} {user.full_name} ({contact}), vai trò {ROLE_LABELS[Role(user.role)]}"
 
 
-@users_cli.command("create", short_help="Create an organizer or judge; print a temporary password.")
-@click.option("--role", type=click.Choice(STAFF), required=True, help="organizer or judge.")
+@users_cli.command(
+    "create", short_help="Create an organizer, judge or focal point; print a temporary password."
+)
+@click.option(
+    "--role", type=click.Choice(STAFF), required=True, help="organizer, judge or focal_point."
+)
 @click.option("--name", "full_name", required=True, help="Full name (họ và tên).")
 @click.option("--phone", required=True, help="Mobile number, e.g. 0912345678 or +84 912 345 678.")
 @click.option("--email", default=None, help="Optional; either it or the phone logs in.")
-def create(role: str, full_name: str, phone: str, email: str | None):
-    """Create an organizer or judge account and print its temporary password once.
+@click.option(
+    "--agency", "agency_code", default=None, help="Agency code; required for a focal point."
+)
+def create(role: str, full_name: str, phone: str, email: str | None, agency_code: str | None):
+    """Create an organizer, judge or focal-point account and print its temporary password once.
 
-    The password must be changed at the first log-in.
+    A focal point follows one agency (--agency CODE). The password must be changed at the
+    first log-in.
     """
     try:
-        user, password = service.create_staff(role, full_name, phone, email)
+        agency_id = service.find_agency(agency_code).id if agency_code else None
+        user, password = service.create_staff(
+            role, full_name, phone, email, COMMAND_LINE, agency_id=agency_id
+        )
     except AccountError as error:
         fail(error)
     click.echo(f"Đã tạo tài khoản {describe(user)}.")
@@ -65,7 +79,7 @@ def reset_password(identifier: str):
     """
     try:
         user = service.find_account(identifier)
-        password = service.reset_password(user.id)
+        password = service.reset_password(user.id, COMMAND_LINE)
     except AccountError as error:
         fail(error)
     click.echo(
@@ -114,17 +128,60 @@ def list_users(role: str | None):
 @users_cli.command("set-role", short_help="Change an account's role; end its sessions.")
 @click.argument("identifier", metavar="PHONE_OR_EMAIL")
 @click.argument("role", type=click.Choice(ROLES))
-def set_role(identifier: str, role: str):
+@click.option(
+    "--agency", "agency_code", default=None, help="Agency code; required for focal_point."
+)
+def set_role(identifier: str, role: str, agency_code: str | None):
     """Change an account's role and end its sessions (its open sessions lose the old rights).
 
-    The last organizer cannot be demoted.
+    A focal point follows one agency (--agency CODE). The last organizer cannot be demoted.
     """
     try:
         user = service.find_account(identifier)
-        changed = service.set_role(user.id, role)
+        agency_id = service.find_agency(agency_code).id if agency_code else None
+        changed = service.set_role(user.id, role, COMMAND_LINE, agency_id=agency_id)
     except AccountError as error:
         fail(error)
     if changed:
         click.echo(f"Đã đổi vai trò: {describe(user)}; các phiên đăng nhập đã kết thúc.")
     else:
         click.echo(f"Không thay đổi: {describe(user)} đã có vai trò này.")
+
+
+@users_cli.command("disable", short_help="Disable an account: no log-in; end its sessions.")
+@click.argument("identifier", metavar="PHONE_OR_EMAIL")
+@click.option(
+    "--reason",
+    default="Khóa từ dòng lệnh.",
+    show_default=True,
+    help="Why (kept in the audit log).",
+)
+def disable(identifier: str, reason: str):
+    """Disable an account: it can no longer log in, and its sessions end.
+
+    The last enabled organizer cannot be disabled.
+    """
+    try:
+        user = service.find_account(identifier)
+        changed = service.disable_account(user.id, reason, COMMAND_LINE)
+    except AccountError as error:
+        fail(error)
+    if changed:
+        click.echo(f"Đã khóa tài khoản {describe(user)}; các phiên đăng nhập đã kết thúc.")
+    else:
+        click.echo(f"Không thay đổi: tài khoản {describe(user)} đã bị khóa từ trước.")
+
+
+@users_cli.command("enable", short_help="Let a disabled account log in again.")
+@click.argument("identifier", metavar="PHONE_OR_EMAIL")
+def enable(identifier: str):
+    """Let a disabled account log in again."""
+    try:
+        user = service.find_account(identifier)
+        changed = service.enable_account(user.id, COMMAND_LINE)
+    except AccountError as error:
+        fail(error)
+    if changed:
+        click.echo(f"Đã mở khóa tài khoản {describe(user)}.")
+    else:
+        click.echo(f"Không thay đổi: tài khoản {describe(user)} không bị khóa.")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from contest.domain import prizes as prize_rules
 from contest.extensions import db
 from contest.models import Agency, Contest, Round, RoundEntry, User
+from contest.results.ranking import ranked_entries
 from contest.results.service import prize_contenders
 
 # Lines read past a group's prize places, per person who may be left out for winning elsewhere.
@@ -29,17 +30,18 @@ class RoundDecision:
         return {u: level for u, level in self.alone.items() if self.settled.get(u) != level}
 
 
-def groups_of(round_id: int) -> list[str]:
+def groups_of(round_: Round) -> list[str]:
+    """The groups with ranked entries (none in a practice round, voided entries left out)."""
     return sorted(
         db.session.execute(
-            select(RoundEntry.participant_group).where(RoundEntry.round_id == round_id).distinct()
+            select(RoundEntry.participant_group).where(*ranked_entries(round_)).distinct()
         ).scalars()
     )
 
 
 def standing(round_: Round, reach: int) -> prize_rules.RoundStanding:
     rankings, counts = {}, {}
-    for group in groups_of(round_.id):
+    for group in groups_of(round_):
         counts[group] = round_.prize_counts_for(group)
         needed = sum(counts[group].values())
         rankings[group] = prize_contenders(round_, group, needed * 4 + reach + MARGIN)
@@ -51,9 +53,9 @@ def standing(round_: Round, reach: int) -> prize_rules.RoundStanding:
 def decide(contest_id: int) -> list[RoundDecision]:
     """Every round of the contest with entries, its settled prizes and its prizes alone."""
     contest = db.session.get(Contest, contest_id)
-    rounds = [r for r in contest.rounds if groups_of(r.id)]
+    rounds = [r for r in contest.rounds if groups_of(r)]
     # Everyone who could be left out of a round wins somewhere: read that many lines further.
-    reach = sum(sum(r.prize_counts_for(g).values()) for r in rounds for g in groups_of(r.id))
+    reach = sum(sum(r.prize_counts_for(g).values()) for r in rounds for g in groups_of(r))
     standings = {r.number: standing(r, reach) for r in rounds}
     if contest.several_prizes_per_person:
         settled = {n: prize_rules.round_prizes(s, set()) for n, s in standings.items()}

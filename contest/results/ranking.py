@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.sql import Select
 
 from contest.domain.ranking import (
@@ -111,8 +111,16 @@ def ranked_steps(scope: Scope) -> list[tuple[int, str]]:
     ]
 
 
+def ranked_entries(round_: Round) -> tuple:
+    """The conditions on RoundEntry of the entries that are ranked, counted for prizes, agency
+    tables and statistics: never a voided one (a judge's void), none at all in a practice
+    round."""
+    conditions = (RoundEntry.round_id == round_.id, RoundEntry.voided_at.is_(None))
+    return (*conditions, false()) if round_.is_practice else conditions
+
+
 def in_scope(query: Select, scope: Scope, agency_ids: Sequence[int] | None = None) -> Select:
-    query = query.where(RoundEntry.round_id == scope.round.id)
+    query = query.where(*ranked_entries(scope.round))
     if scope.group:
         query = query.where(RoundEntry.participant_group == scope.group)
     if agency_ids is not None:
@@ -230,7 +238,8 @@ def ranking_page(
 
 
 def participant_rank(round_: Round, user_id: int) -> tuple[int, int, int] | None:
-    """(rank in the round, rank in the participant's group, group size) or None without entry."""
+    """(rank in the round, rank in the participant's group, group size), or None without an
+    entry that is ranked (a voided one, a practice round)."""
     entry = db.session.execute(
         select(
             RoundEntry.user_id,
@@ -239,7 +248,7 @@ def participant_rank(round_: Round, user_id: int) -> tuple[int, int, int] | None
             RoundEntry.prediction,
             RoundEntry.duration_ms,
             RoundEntry.submitted_at,
-        ).where(RoundEntry.round_id == round_.id, RoundEntry.user_id == user_id)
+        ).where(*ranked_entries(round_), RoundEntry.user_id == user_id)
     ).one_or_none()
     if entry is None:
         return None

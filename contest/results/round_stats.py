@@ -17,13 +17,14 @@ from contest.domain.statistics import (
 )
 from contest.extensions import db
 from contest.models import Agency, Attempt, AttemptItem, AttemptStatus, Question, Round, RoundEntry
+from contest.results.ranking import ranked_entries
 
 
 def score_bands(round_: Round, group: str | None = None) -> dict[str, int]:
     """Counted entries per score band (all correct, ≥ 75%, 25–75%, < 25%, none)."""
     query = (
         select(RoundEntry.correct_count, RoundEntry.question_count, func.count())
-        .where(RoundEntry.round_id == round_.id)
+        .where(*ranked_entries(round_))
         .group_by(RoundEntry.correct_count, RoundEntry.question_count)
     )
     if group:
@@ -72,7 +73,7 @@ def agency_figures(round_: Round, group: str | None = None) -> dict[int, AgencyF
             func.count().filter(RoundEntry.correct_count == RoundEntry.question_count),
             func.coalesce(func.sum(RoundEntry.correct_count), 0),
         )
-        .where(RoundEntry.round_id == round_.id, RoundEntry.agency_id.is_not(None))
+        .where(*ranked_entries(round_), RoundEntry.agency_id.is_not(None))
         .group_by(RoundEntry.agency_id)
     )
     if group:
@@ -177,7 +178,8 @@ def question_stats(
 ) -> list[QuestionLine]:
     """How often each question was drawn and answered correctly in the round's closed attempts,
     hardest first: a question almost nobody gets right is worth a second look. Optionally only
-    the attempts of one group's or some agencies' participants (as their entries place them)."""
+    the attempts of one group's or some agencies' participants (as their entries place them).
+    The attempts of a voided entry are left out, as the entry is."""
     correct = func.count().filter(AttemptItem.is_correct.is_(True))
     query = (
         select(Question.id, Question.text, Question.source, func.count(), correct)
@@ -186,9 +188,8 @@ def question_stats(
         .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
         .group_by(Question.id, Question.text, Question.source)
     )
-    if group or agency_ids is not None:
-        entry = and_(RoundEntry.round_id == Attempt.round_id, RoundEntry.user_id == Attempt.user_id)
-        query = query.join(RoundEntry, entry)
+    entry = and_(RoundEntry.round_id == Attempt.round_id, RoundEntry.user_id == Attempt.user_id)
+    query = query.outerjoin(RoundEntry, entry).where(RoundEntry.voided_at.is_(None))
     if group:
         query = query.where(RoundEntry.participant_group == group)
     if agency_ids is not None:

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from contest.audit.service import record_export
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
 from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
@@ -30,6 +31,7 @@ from contest.results.contest_list import judged_contests
 from contest.results.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
 from contest.results.participation import round_participation
 from contest.results.ranking import Scope, ranking_page, scope_size
+from contest.web.actor import current_actor
 from contest.web.bounded import query_int
 from contest.web.charts import bar_chart
 from contest.web.guards import require_role
@@ -150,14 +152,14 @@ def change_status(round_id: int):
     action = request.form.get("action")
     try:
         if action == "review":
-            results.mark_reviewed(round_)
+            results.mark_reviewed(round_, current_actor())
             flash("Đã chuyển kết quả sang trạng thái đã rà soát.", "success")
         elif action == "draft":
-            results.back_to_draft(round_)
+            results.back_to_draft(round_, current_actor())
             flash("Đã trả kết quả về bản nháp.", "info")
         elif action == "publish":
             publication = results.publish(
-                round_, app_now(), app_grace(), current_user.id, request.form.get("reason")
+                round_, app_now(), app_grace(), current_actor(), request.form.get("reason")
             )
             flash(
                 f"Đã công bố kết quả (lần {publication.version}), mã SHA-256 {publication.sha256}.",
@@ -184,7 +186,7 @@ def export(round_id: int, kind: str):
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     now = app_now()
-    export_round(
+    count = export_round(
         round_,
         kind,
         handle.name,
@@ -192,6 +194,15 @@ def export(round_id: int, kind: str):
         group=group,
         agency_ids=agency_ids,
         now=now,
+    )
+    record_export(
+        current_actor(),
+        kind,
+        count,
+        "round",
+        round_.id,
+        copy="public" if public else "judges",
+        filters={"group": group, "agency_id": agency_id},
     )
     response = send_file(
         handle.name,

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, insert, select, update
 
 from contest.attempts import service as attempt_service
+from contest.audit.service import COMMAND_LINE, Actor, record
 from contest.domain import prizes as prize_rules
 from contest.domain.ranking import NO_PREDICTION, PREDICTION, actual_value, describe_chain
 from contest.extensions import db
@@ -23,7 +24,7 @@ from contest.models import (
     User,
 )
 from contest.results.entries import rechoose
-from contest.results.ranking import Scope, iter_ranking
+from contest.results.ranking import Scope, iter_ranking, ranked_entries
 
 STATUS_LABELS = {"draft": "Bản nháp", "reviewed": "Đã rà soát", "published": "Đã công bố"}
 SNAPSHOT_BATCH = 5000
@@ -77,7 +78,7 @@ def freeze_actual(
             # Judged on the counted attempt, as the agency tables and exports count it.
             func.count().filter(RoundEntry.correct_count == RoundEntry.question_count),
             func.coalesce(func.sum(RoundEntry.attempts_count), 0),
-        ).where(RoundEntry.round_id == round_.id)
+        ).where(*ranked_entries(round_))
     ).one()
     actual = actual_value(round_.prediction_target, participants, perfect, int(entries))
     # Stamped first: rankings then ignore the errors until the actual value is set.
@@ -198,7 +199,7 @@ def compute_prizes(round_: Round) -> dict[int, str]:
     """user_id → prize level, per participant group, under the contest's rules."""
     held = earlier_prizes(round_)
     groups = db.session.execute(
-        select(RoundEntry.participant_group).where(RoundEntry.round_id == round_.id).distinct()
+        select(RoundEntry.participant_group).where(*ranked_entries(round_)).distinct()
     ).scalars()
     awarded: dict[int, str] = {}
     for group in sorted(groups):
@@ -206,18 +207,31 @@ def compute_prizes(round_: Round) -> dict[int, str]:
     return awarded
 
 
-def mark_reviewed(round_: Round) -> None:
+def set_results_status(round_: Round, status: str, actor: Actor | None) -> None:
+    """Move the round's results to `status`, audited in the same commit (None: the command
+    line)."""
+    before = round_.results_status
+    round_.results_status = status
+    record(
+        actor or COMMAND_LINE,
+        "results_status_changed",
+        "round",
+        round_.id,
+        {"before": {"status": before}, "after": {"status": status}},
+    )
+    db.session.commit()
+
+
+def mark_reviewed(round_: Round, actor: Actor | None = None) -> None:
     if round_.results_status != "draft":
         raise ResultsRefused("Chỉ kết quả ở trạng thái bản nháp mới chuyển sang đã rà soát.")
-    round_.results_status = "reviewed"
-    db.session.commit()
+    set_results_status(round_, "reviewed", actor)
 
 
-def back_to_draft(round_: Round) -> None:
+def back_to_draft(round_: Round, actor: Actor | None = None) -> None:
     if round_.results_status != "reviewed":
         raise ResultsRefused("Chỉ kết quả đã rà soát mới trả lại bản nháp.")
-    round_.results_status = "draft"
-    db.session.commit()
+    set_results_status(round_, "draft", actor)
 
 
 def latest_publication(round_id: int) -> ResultPublication | None:
@@ -267,14 +281,23 @@ def snapshot_rows(round_: Round, prizes: dict[int, str]) -> Iterator[dict]:
 
 
 def publish(
-    round_: Round, now: datetime, grace: timedelta, by_user_id: int | None, reason: str | None
+    round_: Round, now: datetime, grace: timedelta, actor: Actor | None, reason: str | None
 ) -> ResultPublication:
-    """Freeze the ranking as published; a second publication needs a reason."""
+    """Freeze the ranking as published; a second publication needs a reason, and so does the
+    first when entries of the round are voided. Audited in the same commit as `actor`'s
+    (None: the command line)."""
+    actor = actor or COMMAND_LINE
     previous = latest_publication(round_.id)
     if round_.results_status == "draft":
         raise ResultsRefused("Kết quả cần được rà soát trước khi công bố.")
     if previous is not None and not (reason or "").strip():
         raise ResultsRefused("Công bố lại kết quả cần ghi rõ lý do.")
+    if previous is None and has_voids(round_.id) and not (reason or "").strip():
+        # A judge voided entries before the first publication: the results are not the raw
+        # ranking of every entry, so the publication says why, as a second one would.
+        raise ResultsRefused(
+            "Vòng thi có bài thi đã bị huỷ kết quả: công bố kết quả cần ghi rõ lý do."
+        )
     if not round_closed(round_, now, grace):
         raise ResultsRefused("Vòng thi chưa kết thúc: chưa thể công bố kết quả.")
     actual = freeze_actual(round_, now, grace)
@@ -286,7 +309,7 @@ def publish(
         chain=",".join(round_.ranking_chain),
         entry_count=0,
         published_at=now,
-        published_by_id=by_user_id,
+        published_by_id=actor.user_id,
         reason=(reason or "").strip() or None,
     )
     db.session.add(publication)
@@ -301,9 +324,33 @@ def publish(
         count += len(batch)
     publication.sha256 = digest.hexdigest()
     publication.entry_count = count
+    status_before = round_.results_status
     round_.results_status = "published"
+    record(
+        actor,
+        "results_published",
+        "round",
+        round_.id,
+        {
+            "round_id": round_.id,
+            "version": publication.version,
+            "sha256": publication.sha256,
+            "reason": publication.reason,
+            "entries": count,
+            "before": {"status": status_before},
+            "after": {"status": "published"},
+        },
+    )
     db.session.commit()
     return publication
+
+
+def has_voids(round_id: int) -> bool:
+    """Whether a judge has voided an entry of the round (and not restored it)."""
+    voided = select(RoundEntry.id).where(
+        RoundEntry.round_id == round_id, RoundEntry.voided_at.is_not(None)
+    )
+    return db.session.execute(voided.limit(1)).first() is not None
 
 
 def verify(publication: ResultPublication) -> bool:

@@ -125,6 +125,7 @@ class ContestSettings:
     eligible_groups: list[str] = field(default_factory=list)
     several_prizes_per_person: bool = False
     collective_measure: str = "participation_rate"
+    retention_days: int | None = None
 
 
 SETTING_NAMES = tuple(f.name for f in fields(ContestSettings))
@@ -267,6 +268,13 @@ def clean_settings(settings: ContestSettings, contest_id: int | None = None) -> 
             f"Mã tham gia cần từ {low} đến {high} ký tự (để trống nếu không dùng mã).",
         )
 
+    if settings.retention_days is not None and not 1 <= settings.retention_days <= 3650:
+        refuse(
+            "retention_days",
+            "Thời hạn lưu dữ liệu cá nhân phải từ 1 đến 3650 ngày (để trống: lưu đến khi "
+            "có yêu cầu xoá).",
+        )
+
     if settings.collective_measure not in COLLECTIVE_MEASURES:
         refuse("collective_measure", "Cách xếp hạng tập thể không có trong danh sách.")
 
@@ -291,6 +299,7 @@ def clean_settings(settings: ContestSettings, contest_id: int | None = None) -> 
         eligible_groups=groups,
         several_prizes_per_person=bool(settings.several_prizes_per_person),
         collective_measure=settings.collective_measure,
+        retention_days=settings.retention_days,
     )
 
 

@@ -143,6 +143,9 @@ class ContestForm(FlaskForm):
         default="participation_rate",
         validate_choice=False,
     )
+    retention_days = WholeNumberField(
+        "Lưu dữ liệu cá nhân của người thi (số ngày sau khi kết thúc)"
+    )
     rules_intro = TextAreaField("Thể lệ — phần mở đầu", render_kw={"rows": 5})
     rules_participants = TextAreaField("Thể lệ — đối tượng tham gia", render_kw={"rows": 4})
     rules_prizes = TextAreaField("Thể lệ — cơ cấu giải thưởng", render_kw={"rows": 4})
@@ -171,6 +174,7 @@ class ContestForm(FlaskForm):
         "eligible_groups",
         "several_prizes_per_person",
         "collective_measure",
+        "retention_days",
     )
 
     def values(self) -> dict:

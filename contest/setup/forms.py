@@ -134,6 +134,7 @@ class RoundForm(FlaskForm):
     shuffle_options = BooleanField("Đảo thứ tự phương án")
     reveal_answers = SelectField("Hiển thị đáp án cho người thi", choices=choices(REVEAL))
     prediction_enabled = BooleanField("Có câu hỏi dự đoán")
+    is_practice = BooleanField("Vòng thi thử (thi thử: không xếp hạng, không tính giải)")
     prediction_prompt = TextAreaField("Nội dung câu dự đoán", validators=[Length(max=1000)])
     prediction_target = SelectField("Câu dự đoán hỏi về", choices=choices(TARGETS))
     prize_nhat = number(PRIZE_LABELS["nhat"], 0, MAXIMUM_PRIZES)

@@ -258,7 +258,11 @@ def target_report(contest: Contest, now: datetime, limit: int = SHORTFALLS_SHOWN
     own = dict(
         db.session.execute(
             select(RoundEntry.agency_id, func.count())
-            .where(RoundEntry.round_id == round_.id, RoundEntry.agency_id.is_not(None))
+            .where(
+                RoundEntry.round_id == round_.id,
+                RoundEntry.agency_id.is_not(None),
+                RoundEntry.voided_at.is_(None),  # a judge's void counts nowhere
+            )
             .group_by(RoundEntry.agency_id)
         ).all()
     )

@@ -84,6 +84,8 @@ class RoundSettings:
     # "sources": [...], "question_ids": [...]}}, contest.domain.question_sets); a group left out
     # draws from the whole active bank.
     question_sets: dict[str, dict[str, list]] = field(default_factory=dict)
+    # A practice round (thi thử): never ranked, never exported.
+    is_practice: bool = False
 
 
 class SettingsRefused(Exception):
@@ -152,6 +154,7 @@ def settings_of(round_: Round) -> RoundSettings:
         group_prize_counts=stored_group_prizes(round_.group_prize_counts),
         minimum_correct_for_prize=round_.minimum_correct_for_prize or 0,
         question_sets=stored_question_sets(round_.question_sets),
+        is_practice=bool(round_.is_practice),
     )
 
 
@@ -439,6 +442,7 @@ def apply(round_: Round, settings: RoundSettings) -> None:
     round_.shuffle_options = settings.shuffle_options
     round_.reveal_answers = settings.reveal_answers
     round_.prediction_enabled = settings.prediction_enabled
+    round_.is_practice = settings.is_practice
     round_.prediction_prompt = settings.prediction_prompt or None
     round_.prediction_target = settings.prediction_target
     round_.ranking_chain = list(settings.ranking_chain)
@@ -588,6 +592,7 @@ def differences(
         ),
         ("reveal_answers", "Hiển thị đáp án", lambda v: REVEAL_LABELS.get(v, v), FOR_ALL),
         ("prediction_enabled", "Có câu hỏi dự đoán", _yes, FOR_ALL),
+        ("is_practice", "Vòng thi thử (không xếp hạng)", _yes, FOR_ALL),
         ("prediction_prompt", "Nội dung câu dự đoán", lambda v: v or "(trống)", FOR_ALL),
         ("prediction_target", "Câu dự đoán hỏi về", lambda v: TARGET_LABELS.get(v, v), FOR_ALL),
         (

@@ -94,6 +94,7 @@ def form_settings(
         shuffle_options=form.shuffle_options.data,
         reveal_answers=form.reveal_answers.data,
         prediction_enabled=form.prediction_enabled.data,
+        is_practice=bool(form.is_practice.data),
         prediction_prompt=(form.prediction_prompt.data or "").strip() or None,
         prediction_target=form.prediction_target.data,
         ranking_chain=form.chain(),
@@ -128,6 +129,7 @@ def fill_form(form: RoundForm, settings: round_service.RoundSettings) -> None:
         "prediction_enabled",
         "prediction_prompt",
         "prediction_target",
+        "is_practice",
     ):
         getattr(form, name).data = values[name]
     for index, name in enumerate(RoundForm.CHAIN_FIELDS):

@@ -145,11 +145,21 @@
     stateEl.textContent = "Hết giờ — đang thu bài…";
     handIn();
   }
+  // Screen readers hear the time only at 5 minutes and 1 minute left, once each.
+  var announceEl = document.getElementById("timer-announce"), lastLeft = null;
+  function announce(left) {
+    if (announceEl && lastLeft !== null) {
+      if (lastLeft > 300 && left <= 300 && left > 60) announceEl.textContent = "Còn 5 phút làm bài.";
+      if (lastLeft > 60 && left <= 60 && left > 0) announceEl.textContent = "Còn 1 phút làm bài.";
+    }
+    lastLeft = left;
+  }
   function tick() {
     // Round up: the page never hands in before the server's deadline.
     var left = Math.max(0, Math.ceil((endsAt - performance.now()) / 1000));
     timerEl.textContent = String(Math.floor(left / 60)).padStart(2, "0") + ":" + String(left % 60).padStart(2, "0");
     timerEl.classList.toggle("urgent", left <= 60);
+    announce(left);
     if (left <= 0) { timeUp(); return; }
     setTimeout(tick, 250);
   }

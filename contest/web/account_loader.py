@@ -29,6 +29,8 @@ class SessionAccount(AccountRoles, UserMixin):
     participant_group: str
     session_version: int
     must_change_password: bool
+    # Shown in the page header (shortened there): read with the row, no query of its own.
+    full_name: str | None = None
 
 
 _user = User.__table__.c
@@ -40,6 +42,7 @@ ACCOUNT_BY_ID = select(
     _user.participant_group,
     _user.session_version,
     _user.must_change_password,
+    _user.full_name,
 ).where(_user.id == bindparam("user", type_=Integer))
 
 

@@ -5,13 +5,16 @@ from datetime import datetime
 from flask import Flask, request, url_for
 
 from contest.domain.clock import to_vietnam
+from contest.domain.durations import duration_words
 from contest.models.user import GENDER_LABELS, GROUP_LABELS
 from contest.text import thousands
 from contest.web.markdown import render_markdown
 from question_bank.models import LETTERS
 
 # Blueprints of the staff areas (organizers, judges): their pages use a desktop's width.
-STAFF_BLUEPRINTS = frozenset({"admin", "judge", "bank", "agencies", "contests", "account_history"})
+STAFF_BLUEPRINTS = frozenset(
+    {"admin", "judge", "bank", "agencies", "contests", "account_history", "people"}
+)
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
@@ -27,6 +30,11 @@ def vn_datetime(moment: datetime | None, with_weekday: bool = False) -> str:
 
 def vn_datetime_seconds(moment: datetime | None) -> str:
     return to_vietnam(moment).strftime("%H:%M:%S %d/%m/%Y") if moment else ""
+
+
+def vn_time(moment: datetime | None) -> str:
+    """ "14:05:09" in Vietnam time: a moment of today's attempt."""
+    return to_vietnam(moment).strftime("%H:%M:%S") if moment else ""
 
 
 def mm_ss(milliseconds: int | None) -> str:
@@ -50,6 +58,8 @@ def register(app: Flask) -> None:
     app.add_template_filter(vn_datetime)
     app.add_template_filter(vn_datetime_seconds)
     app.add_template_filter(mm_ss)
+    app.add_template_filter(vn_time)
+    app.add_template_filter(duration_words)
     app.add_template_filter(thousands)
     app.add_template_filter(minutes_text)
     app.add_template_filter(render_markdown, "markdown")

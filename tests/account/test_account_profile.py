@@ -75,8 +75,8 @@ def test_the_page_shows_the_profile_and_the_phone_read_only(app):
     assert re.search(r'<input[^>]*value="0912000001"[^>]*readonly', html)
     assert 'name="phone"' not in html
     assert "Muốn đổi số điện thoại, vui lòng liên hệ Ban Tổ chức" in html
-    assert html.count('href="/tai-khoan/ho-so"') == 1  # the header's «Tài khoản»
-    assert ">Tài khoản</a>" in html
+    assert html.count('href="/tai-khoan/ho-so"') == 1  # the header's link: the person's name
+    assert '<span class="who-name">Trần Thị Bình</span></a>' in html
     # A phone typed into a crafted request is ignored: the login identifier stays.
     post_profile(client, {**data, "phone": "0987654321"})
     assert stored(app, user_id).phone == "0912000001"

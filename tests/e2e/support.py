@@ -23,7 +23,13 @@ WEIGHT_PHONE = "0912000501"
 TWO_TABS_PHONE = "0912000601"
 SESSION_LOST_PHONE = "0912000602"
 SAVE_CAP_PHONE = "0912000603"
+START_PHONE = "0912000604"
+NO_SCRIPT_START_PHONE = "0912000605"
+NAVIGATOR_PHONE = "0912000606"
 SEEDED_PHONES = (
+    START_PHONE,
+    NO_SCRIPT_START_PHONE,
+    NAVIGATOR_PHONE,
     DEADLINE_PHONE,
     TAMPER_PHONE,
     *SCREENSHOT_PHONES.values(),
@@ -67,11 +73,27 @@ def log_in(page: Page, phone: str) -> None:
     expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
 
 
+START_PAGE_URL = re.compile(r"/vong/(\d+)/$")
+START_NOTICE = "Bấm lần nữa để bắt đầu — đồng hồ sẽ chạy ngay"
+
+
 def start_round(page: Page, title: str) -> int:
-    """Press "Bắt đầu thi" for the round with this title on the home page; the attempt's id."""
+    """Press "Bắt đầu thi" for the round with this title on the home page, then «Bắt đầu làm
+    bài» twice on its start page; the attempt's id."""
     page.goto("/")
     round_box = page.locator("li.round", has_text=title)
-    round_box.get_by_role("button", name="Bắt đầu thi").click()
+    round_box.get_by_role("link", name="Bắt đầu thi").click()
+    confirm_start(page)
+    return int(ATTEMPT_URL.search(page.url).group(1))
+
+
+def confirm_start(page: Page) -> None:
+    """On a round's start page: the first tap reveals the second, which starts the clock."""
+    expect(page).to_have_url(START_PAGE_URL)
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
+    expect(page.get_by_text(START_NOTICE)).to_be_visible()
+    expect(page).to_have_url(START_PAGE_URL)  # nothing started yet
+    page.get_by_role("button", name="Bắt đầu làm bài").click()
     expect(page).to_have_url(ATTEMPT_URL)
     expect(page.locator("#quiz-form")).to_be_visible()
     return int(ATTEMPT_URL.search(page.url).group(1))

@@ -270,8 +270,9 @@ def test_start_buttons_belong_to_their_contest(app, client, two_contests):
         rounds = {r.contest.slug: r.id for r in db.session.query(Round).all()}
     login(client, "0900000002")
     html = page(client, "/cuoc-thi/chuyen-doi-so/")
-    assert f'action="/vong/{rounds["chuyen-doi-so"]}/bat-dau"' in html
-    assert f'action="/vong/{rounds["cai-cach-hanh-chinh"]}/bat-dau"' not in html
+    # The button leads to the round's start page, which starts it after a second press.
+    assert f'href="/vong/{rounds["chuyen-doi-so"]}/"' in html
+    assert f'href="/vong/{rounds["cai-cach-hanh-chinh"]}/"' not in html
 
 
 def test_judges_see_every_contest_but_drafts_grouped(app, client, two_contests):

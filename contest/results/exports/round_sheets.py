@@ -103,6 +103,9 @@ ENTRY_COLUMNS = (
     Column("Vì sao được tính", TEXT, 30),
     Column("Số điện thoại", TEXT, 14),
     Column("Số CCCD", TEXT, 16),
+    # A judge's void: every attempt of the entry is marked, and the entry is ranked nowhere.
+    Column("Đã huỷ kết quả", TEXT, 9),
+    Column("Lý do huỷ kết quả", TEXT, 30),
 )
 
 
@@ -133,6 +136,8 @@ def entries_select(round_: Round):
                 RoundEntry.counted_reason,
                 User.phone,
                 User.national_id,
+                RoundEntry.voided_at,
+                RoundEntry.void_reason,
             )
             .join(User, User.id == Attempt.user_id)
             .outerjoin(RoundEntry, entry)
@@ -153,7 +158,7 @@ def entry_rows(
     for row in db.session.execute(query):
         (attempt_id, user_id, name, born, agency, grp, eligible, number, started, submitted,
          status, correct, total, duration, prediction, counted_id, reason, phone,
-         national_id) = row  # fmt: skip
+         national_id, voided_at, void_reason) = row  # fmt: skip
         counted = counted_id == attempt_id
         yield [
             attempt_id,
@@ -175,6 +180,9 @@ def entry_rows(
             REASON_WORDING.get(reason, "") if counted else None,
             phone if for_judges else mask_phone(phone),
             national_id if for_judges else mask_national_id(national_id),
+            YES_NO[voided_at is not None],
+            # The reason may name another account: the judges' copy only.
+            void_reason if voided_at is not None and for_judges else None,
         ]
 
 
