@@ -11,9 +11,8 @@ accounts is the caller's: this module only reads cells.
 from __future__ import annotations
 
 import csv
-import io
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -25,7 +24,7 @@ from .guards import sniff
 from .headers import HEADER_SCAN_ROWS, header_key, header_label
 from .messages import format_count, make_issue
 from .models import DEFAULT_LIMITS, Issue, Limits
-from .sources import SourceError, open_sheet
+from .sources import SourceError, csv_rows, open_sheet
 from .text import clean_str, decode_xlsx_escapes, display_text
 
 IDENTIFIER_HEADER = "Số điện thoại / CCCD / Email"
@@ -105,7 +104,7 @@ def read_people_file(
         return result
     kind, issue = sniff(data, filename, limits)
     if issue is not None and issue.kind == "not_a_spreadsheet":
-        rows = _csv_rows(data)
+        rows = csv_rows(data)
         if rows is None:
             result.error("not_text", name=filename)
             return result
@@ -124,25 +123,6 @@ def read_people_file(
     except SourceError as exc:
         result.errors.append(make_issue(exc.kind, name=filename))
     return result
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[int, Sequence[object]]] | None:
-    """Rows of a CSV text (UTF-8, with or without BOM, else Windows-1258), or None when the
-    bytes are not text. The delimiter (comma, semicolon, tab) is guessed from the first line."""
-    if b"\x00" in data[:4096]:
-        return None
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        return None
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return enumerate(reader, start=1)
 
 
 def _identifier_column(key: str) -> bool:

@@ -6,6 +6,7 @@ and cells indexed from column A (0-based); rows may be ragged or empty.
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -140,3 +141,24 @@ def all_sheets_as_grids(data: bytes) -> list[tuple[str, Rows]]:
     book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     names = [m.name for m in book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
     return [(name, _calamine_rows(book.get_sheet_by_name(name))) for name in names]
+
+
+def csv_rows(data: bytes) -> Rows | None:
+    """Rows of a CSV text numbered from 1 (UTF-8 with or without BOM, else Windows-1258, the
+    delimiter — comma, semicolon or tab — sniffed from the start), or None when the bytes are
+    not text. Lists of people (rosters, ineligibility lists) come as CSV as often as not."""
+    if b"\x00" in data[:4096]:
+        return None
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return None
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1)

@@ -10,7 +10,6 @@ as accounts store them, so that a roster line meets its account by equality.
 """
 
 import csv
-import io
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from question_bank.guards import CFB_MAGIC, ZIP_MAGICS, sniff
 from question_bank.headers import HEADER_SCAN_ROWS, header_key, header_label
 from question_bank.messages import format_count, format_size, make_issue
 from question_bank.models import DEFAULT_LIMITS
-from question_bank.sources import SourceError, open_sheet
+from question_bank.sources import SourceError, csv_rows, open_sheet
 from question_bank.text import clean_str, decode_xlsx_escapes, display_text
 
 MAX_LENGTHS = {"name": 120, "phone": 40, "email": 254, "agency": 40}
@@ -144,20 +143,6 @@ class RosterImportReport:
 Rows = Iterator[tuple[int, Sequence[object]]]
 
 
-def _csv_rows(data: bytes) -> Rows:
-    """A CSV file's rows, numbered from 1: UTF-8 (with or without BOM), else Windows-1258;
-    the delimiter (comma, semicolon or tab) sniffed from the start."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1258", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1)
-
-
 def _open_rows(data: bytes, filename: str, limits: Limits, result: RosterParseResult):
     """(rows, cells come from OOXML) or None with the file-level error recorded."""
     if data.startswith((CFB_MAGIC, *ZIP_MAGICS)):
@@ -187,7 +172,11 @@ def read_roster_file(
         return result
     try:
         if kind == "csv":
-            _read(_csv_rows(data), False, agencies, result, limits)
+            rows = csv_rows(data)
+            if rows is None:
+                result.error("not_a_roster_file", name=filename)
+                return result
+            _read(rows, False, agencies, result, limits)
         else:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
