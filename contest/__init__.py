@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from contest.account.routes import bp as account_bp
     from contest.agencies.routes import bp as agencies_bp
     from contest.attempts.routes import bp as quiz_bp
+    from contest.audit.routes import bp as audit_bp
     from contest.auth.routes import bp as auth_bp
     from contest.bank.routes import bp as bank_bp
     from contest.eligibility.routes import bp as eligibility_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(agencies_bp, url_prefix="/to-chuc/co-quan")
     app.register_blueprint(focal_bp, url_prefix="/don-vi")
     app.register_blueprint(people_bp, url_prefix="/to-chuc/nguoi")
+    app.register_blueprint(audit_bp, url_prefix="/to-chuc/nhat-ky")
     app.register_blueprint(judge_bp, url_prefix="/giam-khao")
     app.register_blueprint(eligibility_bp, url_prefix="/to-chuc/xet-giai")
     app.register_blueprint(privacy_bp, url_prefix="/to-chuc/du-lieu-ca-nhan")

@@ -21,7 +21,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from contest.account.service import FIELD_LABELS
-from contest.audit.service import Actor
+from contest.audit.service import ACTION_LABELS, Actor
 from contest.auth.accounts import agency_choices
 from contest.extensions import db
 from contest.models import Role, User
@@ -36,15 +36,6 @@ from contest.web.guards import require_role
 
 bp = Blueprint("people", __name__)
 require_role(bp, lambda user: user.is_organizer)
-
-ACTION_LABELS = {
-    "user.created": "Tạo tài khoản",
-    "user.role_changed": "Đổi vai trò",
-    "user.disabled": "Khóa tài khoản",
-    "user.enabled": "Mở khóa tài khoản",
-    "user.password_reset": "Đặt lại mật khẩu",
-    "login": "Đăng nhập",
-}
 
 
 def actor() -> Actor:

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 
 from contest.audit.service import Actor, record
 from contest.domain import prizes as prize_rules
@@ -33,6 +33,7 @@ from contest.models import (
     ContestStatus,
     ProfileChange,
     Role,
+    RosterMember,
     Round,
     RoundEntry,
     User,
@@ -361,9 +362,26 @@ def unpublished_prize(
     return None
 
 
-def _erase(user: User, now: datetime) -> int:
-    """Empty the person's fields and their history, and lock the account; no commit. Returns
-    how many history lines were emptied."""
+def _erase_roster_lines(user: User) -> int:
+    """Remove the staff-roster lines that name this person (by phone or email): the roster
+    holds their name and contact too. Returns how many went; no commit."""
+    matches = [
+        column == value
+        for column, value in ((RosterMember.phone, user.phone), (RosterMember.email, user.email))
+        if value
+    ]
+    if not matches:
+        return 0
+    lines = db.session.execute(select(RosterMember).where(or_(*matches))).scalars().all()
+    for line in lines:
+        db.session.delete(line)
+    return len(lines)
+
+
+def _erase(user: User, now: datetime) -> tuple[int, int]:
+    """Empty the person's fields, their history and their roster lines, and lock the account;
+    no commit. Returns how many history lines were emptied and roster lines removed."""
+    roster_lines = _erase_roster_lines(user)
     user.full_name = pseudonym(user.id)
     for name in ERASED_FIELDS[1:]:
         setattr(user, name, None)
@@ -383,7 +401,7 @@ def _erase(user: User, now: datetime) -> int:
         change.old_value = None
         change.new_value = None
         count += 1
-    return count
+    return count, roster_lines
 
 
 def erase_person(
@@ -413,13 +431,18 @@ def erase_person(
     if held:
         db.session.rollback()
         raise PrivacyRefused(held)
-    history = _erase(user, now)
+    history, roster_lines = _erase(user, now)
     record(
         actor,
         "personal_data_erased",
         "user",
         user.id,
-        {"reason": text, "fields": list(ERASED_FIELDS), "history_lines": history},
+        {
+            "reason": text,
+            "fields": list(ERASED_FIELDS),
+            "history_lines": history,
+            "roster_lines": roster_lines,
+        },
     )
     db.session.commit()
     return user

@@ -13,7 +13,20 @@ from question_bank.models import LETTERS
 
 # Blueprints of the staff areas (organizers, judges): their pages use a desktop's width.
 STAFF_BLUEPRINTS = frozenset(
-    {"admin", "judge", "bank", "agencies", "contests", "account_history", "people"}
+    {
+        "admin",
+        "judge",
+        "bank",
+        "agencies",
+        "contests",
+        "account_history",
+        "people",
+        "eligibility",
+        "privacy",
+        "audit",
+        "integrity",
+        "focal",
+    }
 )
 
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]

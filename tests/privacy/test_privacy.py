@@ -10,7 +10,15 @@ from sqlalchemy import select
 from contest.audit.service import COMMAND_LINE
 from contest.domain.clock import utcnow
 from contest.extensions import db
-from contest.models import AuditEvent, Contest, ProfileChange, Round, User
+from contest.models import (
+    Agency,
+    AuditEvent,
+    Contest,
+    ProfileChange,
+    RosterMember,
+    Round,
+    User,
+)
 from contest.privacy import service
 from contest.results import service as results
 from tests.factories import csrf_token, login, make_contest, make_entry, make_round, make_user
@@ -88,6 +96,30 @@ def test_erasure_keeps_published_sha256(app):
         for value in (NAME, "Nguyễn Văn Cũ", PHONE, EMAIL, CCCD, "Lê Lợi"):
             assert value not in scanned + changes + audit
         assert results.verify(publication)
+
+
+def test_erasure_removes_the_persons_roster_lines_only(app):
+    with app.app_context():
+        user = person()
+        agency = Agency(code="RS01", name="UBND xã Riêng")
+        db.session.add(agency)
+        db.session.flush()
+        db.session.add_all(
+            [
+                RosterMember(agency_id=agency.id, full_name=NAME, phone=PHONE),
+                RosterMember(agency_id=agency.id, full_name="Nguyễn Văn Riêng", email=EMAIL),
+                # Same name, another person: stays.
+                RosterMember(agency_id=agency.id, full_name=NAME, phone="0912000043"),
+            ]
+        )
+        db.session.commit()
+        service.erase_person(user.id, COMMAND_LINE, "Đơn yêu cầu", grace=GRACE)
+        left = db.session.execute(select(RosterMember.phone, RosterMember.email)).all()
+        assert left == [("0912000043", None)]
+        details = db.session.execute(
+            select(AuditEvent.details).where(AuditEvent.action == "personal_data_erased")
+        ).scalar_one()
+        assert details["roster_lines"] == 2
 
 
 def test_erasure_refused_while_holding_unpublished_prize(app, client):

@@ -94,6 +94,8 @@ TABLE = {
     "integrity.restore_entry": JUDGES,
     "integrity.void_entry": JUDGES,
     "integrity.void_person": JUDGES,
+    "audit.export": ORGANIZERS,
+    "audit.index": ORGANIZERS,
     "eligibility.index": ORGANIZERS,
     "eligibility.mark": ORGANIZERS,
     "eligibility.person": ORGANIZERS,
