@@ -159,6 +159,8 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
         "bank": "ngân hàng câu hỏi",
         "bank_errors": "tệp câu hỏi kèm lỗi",
         "audit_log": "nhật ký thao tác",
+        "focal_people": "danh sách người đăng ký của đơn vị",
+        "personal_data": "dữ liệu cá nhân của một người",
     },
 }
 # Keys whose values are counts, grouped as 240.000; ids and numbers stay as they are.

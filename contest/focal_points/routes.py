@@ -8,7 +8,7 @@ import tempfile
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from contest.audit.service import Actor
+from contest.audit.service import Actor, record_export
 from contest.bank.uploads import clean_filename, issue_rows
 from contest.extensions import db
 from contest.focal_points import service
@@ -104,7 +104,15 @@ def export(agency_id: int):
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
     now = app_now()
-    export_people(agency, round_, handle.name, now=now)
+    count = export_people(agency, round_, handle.name, now=now)
+    record_export(
+        Actor(current_user.id, request.remote_addr),
+        "focal_people",
+        count,
+        "agency",
+        agency.id,
+        filters={"round_id": round_.id},
+    )
     response = send_file(
         handle.name,
         mimetype=XLSX_MIMETYPE,

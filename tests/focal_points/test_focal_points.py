@@ -232,6 +232,13 @@ def test_the_export_lists_the_subtree_people_safely(app, tree):
     assert cell.data_type == "s" and cell.quotePrefix
     days = sheet_rows(data, "Theo ngày")[1:]
     assert days == [("03/12/2026", 1, 1), ("04/12/2026", 1, 2)]
+    with app.app_context():
+        line = db.session.execute(
+            select(AuditEvent).where(AuditEvent.action == "export_downloaded")
+        ).scalar_one()
+        assert (line.object_type, line.object_id) == ("agency", tree["d1"])
+        assert line.details["kind"] == "focal_people"
+        assert line.details["rows"] == len(lines)
 
 
 ROSTER_HEADER = ["Họ và tên", "Số điện thoại", "Email", "Mã cơ quan"]
