@@ -6,6 +6,7 @@ The right answers are never read into the page: only how many there are, which d
 buttons or checkboxes.
 """
 
+import functools
 import json
 import re
 from html import escape
@@ -36,17 +37,45 @@ def find_page(user_id: int, attempt_id: int) -> Row | None:
 
 def shown_questions(attempt_id: int) -> Markup:
     """Every question of the attempt as its fieldset, in order, as one piece of markup."""
+    return quiz_sections(attempt_id)[0]
+
+
+def quiz_sections(attempt_id: int) -> tuple[Markup, Markup]:
+    """The questions' fieldsets and the navigator above them, from one read of the items."""
+    fieldsets, answered = [], []
     rows = db.session.connection().execute(
         queries.ATTEMPT_ITEMS, queries.attempt_items_params(attempt_id)
     )
-    return Markup(
-        "\n".join(
-            question_fieldset(
-                position, text, json.loads(options), right_answers, chosen and json.loads(chosen)
-            )
-            for position, text, options, right_answers, chosen in rows
+    for position, text, options, right_answers, chosen in rows:
+        picked = chosen and json.loads(chosen)
+        fieldsets.append(
+            question_fieldset(position, text, json.loads(options), right_answers, picked)
         )
+        answered.append((int(position), bool(picked)))
+    return Markup("\n".join(fieldsets)), Markup(navigator(answered))
+
+
+# What each cell of the navigator says to a screen reader; its look says the same without
+# colour (a filled cell with a tick, a dashed one with dots: static/quiz.css). quiz.js uses
+# the same words when a choice changes or its save is acknowledged.
+CELL_WORDS = {True: "đã trả lời", False: "chưa trả lời"}
+CELL_CLASS = {True: ' class="answered"', False: ""}
+
+
+@functools.lru_cache(maxsize=1024)
+def navigator_cell(position: int, answered: bool) -> str:
+    """One cell, a plain link to its question: the same few strings on every page, so built
+    once each rather than on every quiz page."""
+    return (
+        f'<a href="#cau-{position}"{CELL_CLASS[answered]}'
+        f' aria-label="Câu {position}: {CELL_WORDS[answered]}">{position}</a>'
     )
+
+
+def navigator(answered: list[tuple[int, bool]]) -> str:
+    """The navigator's numbered cells (it works without script as plain links); `answered` is
+    (position, whether a choice is saved) in order."""
+    return "".join([navigator_cell(position, done) for position, done in answered])
 
 
 def question_fieldset(position, text, options, right_answers: int, chosen) -> str:
@@ -72,7 +101,7 @@ def question_fieldset(position, text, options, right_answers: int, chosen) -> st
         else ""
     )
     lines = [
-        f'<fieldset class="question" data-position="{position}">',
+        f'<fieldset class="question" id="cau-{position}" data-position="{position}">',
         f'  <legend><span class="qno">Câu {position}.</span> {escape(text)}{hint}</legend>',
     ]
     for index, option in enumerate(options):
@@ -83,3 +112,13 @@ def question_fieldset(position, text, options, right_answers: int, chosen) -> st
         )
     lines.append('  <span class="item-state small" aria-live="polite"></span>\n</fieldset>')
     return "\n".join(lines)
+
+
+def saved_choices(attempt) -> list[tuple[int, list[int]]]:
+    """(position, options chosen) of each question with a saved choice, in order: what the
+    hand-in dialog and the confirm page count, whichever tab or device saved it."""
+    return [
+        (item.position, list(item.chosen))
+        for item in sorted(attempt.items, key=lambda item: item.position)
+        if item.chosen
+    ]

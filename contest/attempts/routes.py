@@ -2,7 +2,7 @@
 
 import random
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -13,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -142,17 +143,60 @@ def take(attempt_id: int):
     if page.status != AttemptStatus.OPEN or timing.is_expired(now, page.deadline, app_grace()):
         own_attempt(attempt_id)  # closes the attempt if its time has run out
         return redirect(url_for("quiz.result", attempt_id=attempt_id))
+    questions, navigator = quiz_page.quiz_sections(attempt_id)
     response = current_app.make_response(
         render_template(
             "attempts/take.html",
             page=page,
-            questions=quiz_page.shown_questions(attempt_id),
+            questions=questions,
+            navigator=navigator,
             seconds_left=timing.seconds_left(now, page.deadline),
+            deadline_ms=epoch_ms(page.deadline),
         )
     )
     # The page holds the participant's live choices: never let a cache serve an old copy.
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def epoch_ms(moment: datetime) -> int:
+    """Milliseconds since 1970 (UTC) for the page's script; stored times are naive UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return int(aware.timestamp() * 1000)
+
+
+@bp.route("/bai-thi/sw.js")
+def worker():
+    """The quiz pages' service worker (static/quiz-sw.js), served from under /bai-thi/ so that
+    its scope is the quiz pages and nothing else. Checked for a new version on every visit."""
+    response = send_from_directory(
+        current_app.static_folder, "quiz-sw.js", mimetype="text/javascript", max_age=0
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/bai-thi/"
+    return response
+
+
+@bp.route("/bai-thi/<int:attempt_id>/luu", methods=["GET"])
+@login_required
+def saved_state(attempt_id: int):
+    """What the server holds of the attempt (JSON), read when the hand-in dialog opens: the
+    choices saved, from this tab or another device, and the time left. The save's own address
+    (POST changes, GET reads), so the quiz page needs no other."""
+    attempt = own_attempt(attempt_id)
+    if not attempt.is_open:
+        return jsonify(
+            ok=False,
+            code="attempt_closed",
+            message="Bài thi đã kết thúc.",
+            result_url=url_for("quiz.result", attempt_id=attempt_id),
+        ), 409
+    return jsonify(
+        ok=True,
+        answers={str(position): chosen for position, chosen in quiz_page.saved_choices(attempt)},
+        prediction=attempt.prediction,
+        seconds_left=timing.seconds_left(app_now(), attempt.deadline),
+    )
 
 
 @bp.route("/bai-thi/<int:attempt_id>/luu", methods=["POST"])
@@ -260,8 +304,13 @@ def submit(attempt_id: int):
         except (payloads.BadPayload, service.AttemptRefused) as error:
             flash(getattr(error, "message", str(error)), "error")
     if attempt.is_open and not request.form.get("confirm"):
-        answered = sum(1 for item in attempt.items if item.chosen)
-        return render_template("attempts/confirm.html", attempt=attempt, answered=answered)
+        saved = dict(quiz_page.saved_choices(attempt))
+        return render_template(
+            "attempts/confirm.html",
+            attempt=attempt,
+            answered=len(saved),
+            unanswered=[item.position for item in attempt.items if item.position not in saved],
+        )
     service.submit_attempt(attempt, now, app_grace())
     return redirect(url_for("quiz.result", attempt_id=attempt.id))
 

@@ -1,5 +1,7 @@
 // The quiz page: saves each choice at once, retries while offline, counts down from the
-// server's deadline and hands in when time runs out. Without this file the form still works.
+// server's deadline and hands in when time runs out; keeps the navigator's cells in step with
+// the choices and their saves, and registers the service worker that lets the page reload
+// offline (static/quiz-sw.js). Without this file the form and the navigator's links still work.
 (function () {
   "use strict";
   var form = document.getElementById("quiz-form");
@@ -11,7 +13,20 @@
   var timerEl = document.getElementById("timer");
   var pending = readPending();
   var sending = false, closed = false, timeIsUp = false, retryDelay = 1000, retryTimer = null;
-  var endsAt = performance.now() + Number(timerEl.dataset.secondsLeft) * 1000;
+  // A copy kept by the service worker, reloaded offline, is marked data-served="copy": its time
+  // left and its checked choices are those of when it was kept, so both come from this device's
+  // record of the live page instead (the end time by the server's clock, the choices saved since).
+  var copyKey = "copy:" + form.dataset.attempt;
+  var replayed = form.dataset.served === "copy";
+  var record = replayed ? readRecord() : null;
+  var endsAt = performance.now() + startingMillisLeft();
+  if (!record) record = { saved: {} };
+  var cells = {}, savedAnswered = {};
+  Array.prototype.forEach.call(document.querySelectorAll('.qnav a[href^="#cau-"]'), function (cell) {
+    var key = cell.getAttribute("href").slice(5);
+    cells[key] = cell;
+    savedAnswered[key] = cell.classList.contains("answered");
+  });
 
   Array.prototype.forEach.call(document.querySelectorAll(".js-hide"), function (el) { el.hidden = true; });
 
@@ -20,6 +35,38 @@
   }
   function persist() {
     try { localStorage.setItem(storageKey, JSON.stringify(pending)); } catch (e) { /* private mode */ }
+  }
+  function readRecord() {
+    try { return JSON.parse(localStorage.getItem(copyKey) || "null"); } catch (e) { return null; }
+  }
+  function keepRecord() {
+    record.endsAt = Date.now() + (endsAt - performance.now());
+    try { localStorage.setItem(copyKey, JSON.stringify(record)); } catch (e) { /* private mode */ }
+  }
+  function startingMillisLeft() {
+    var fresh = Number(timerEl.dataset.secondsLeft) * 1000;
+    if (!replayed) return fresh;
+    if (record && typeof record.endsAt === "number") return Math.max(0, record.endsAt - Date.now());
+    // No record: the deadline by this device's clock, never more than the copy said.
+    return Math.max(0, Math.min(fresh, Number(form.dataset.deadline) - Date.now()));
+  }
+  function showCell(key) {
+    var cell = cells[key];
+    if (!cell) return;
+    var waiting = key in pending, answered = waiting ? pending[key].chosen.length > 0 : savedAnswered[key];
+    cell.classList.toggle("waiting", waiting);
+    cell.classList.toggle("answered", !waiting && answered);
+    cell.setAttribute("aria-label", "Câu " + key + ": " +
+      (waiting ? "đang chờ lưu" : answered ? "đã trả lời" : "chưa trả lời"));
+  }
+  function fieldsetAt(key) { return form.querySelector('.question[data-position="' + key + '"]'); }
+  // Show a choice as the server holds it: checked and the form's default, so it is not re-sent.
+  function setChoice(key, chosen) {
+    var fieldset = fieldsetAt(key);
+    if (!fieldset) return;
+    Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (i) {
+      i.checked = i.defaultChecked = chosen.indexOf(Number(i.value)) !== -1;
+    });
   }
   function itemState(key) {
     var box = key === "prediction" ? document.getElementById("prediction")
@@ -46,6 +93,7 @@
     pending[key] = body;
     persist();
     mark(key, "Chờ lưu…", "waiting");
+    showCell(key);
     showState();
     pump();
   }
@@ -84,7 +132,11 @@
         if (JSON.stringify(pending[key]) === JSON.stringify(body)) delete pending[key];
         persist(); retryDelay = 1000;
         mark(key, "Đã lưu", "saved");
+        if (key !== "prediction") savedAnswered[key] = body.chosen.length > 0;
+        record.saved[key] = body;
+        showCell(key);
         resync(reply.data.seconds_left);
+        keepRecord();
         if (!closed) pump();
       } else if (reply.status === 409) {
         if (!closed) finish(reply.data.result_url);
@@ -99,6 +151,7 @@
         // Refused for good (this question was saved too often: the answer saved before stays).
         delete pending[key]; persist();
         mark(key, reply.data.message || "Không lưu được", "failed");
+        showCell(key);
         if (!closed) pump();
       } else {
         retryLater();
@@ -110,9 +163,12 @@
     var serverEnd = performance.now() + secondsLeft * 1000;
     if (Math.abs(serverEnd - endsAt) > 2000) endsAt = serverEnd;
   }
+  function forget() {
+    try { localStorage.removeItem(storageKey); localStorage.removeItem(copyKey); } catch (e) { /* ignore */ }
+  }
   function finish(resultUrl) {
     closed = true;
-    try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+    forget();
     window.location.assign(resultUrl || form.dataset.resultUrl);
   }
   // Hand in once every waiting change is saved (or after a few seconds of trying). The form
@@ -132,7 +188,14 @@
       var stuck = Object.keys(pending).length > 0;
       document.getElementById("confirm-field").value = "1";
       form.querySelector('[name="answers_included"]').value = stuck && !timeIsUp ? "1" : "";
-      try { localStorage.removeItem(storageKey); } catch (e) { /* ignore */ }
+      if (!navigator.onLine) {
+        // Sent when the connection is back: a hand-in now would only show the browser's error.
+        stateEl.textContent = timeIsUp ? "Hết giờ — bài sẽ được nộp khi có mạng trở lại"
+          : "Mất kết nối — bài sẽ được nộp khi có mạng trở lại";
+        window.addEventListener("online", function () { forget(); form.submit(); }, { once: true });
+        return;
+      }
+      forget();
       form.submit();
     })();
   }
@@ -175,20 +238,87 @@
     queue(fieldset.dataset.position, { position: Number(fieldset.dataset.position), chosen: chosenIn(fieldset) });
   });
 
+  // What the server holds, asked when the hand-in dialog opens: with the attempt open in two
+  // tabs or on two devices, the other's saves count too. Choices not waiting here are shown as
+  // saved there. Resolves to whether the server answered (within a few seconds).
+  function syncWithServer() {
+    var asked = fetch(saveUrl, {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      return response.json().then(function (data) { return { status: response.status, data: data }; });
+    }).then(function (reply) {
+      if (reply.status === 409) { if (!closed) finish(reply.data.result_url); return false; }
+      if (!reply.data.ok) return false;
+      Object.keys(cells).forEach(function (key) {
+        var chosen = reply.data.answers[key] || [];
+        savedAnswered[key] = chosen.length > 0;
+        if (!(key in pending)) { setChoice(key, chosen); record.saved[key] = { position: Number(key), chosen: chosen }; }
+        showCell(key);
+      });
+      var input = document.getElementById("prediction");
+      if (input && !("prediction" in pending)) {
+        var value = reply.data.prediction === null ? "" : String(reply.data.prediction);
+        input.value = input.defaultValue = value;
+        record.saved.prediction = { prediction: reply.data.prediction };
+      }
+      resync(reply.data.seconds_left);
+      keepRecord();
+      return true;
+    }).catch(function () { return false; });
+    var late = new Promise(function (resolve) { setTimeout(resolve, 4000, false); });
+    return Promise.race([asked, late]);
+  }
+  function answeredHere(key) { return key in pending ? pending[key].chosen.length > 0 : savedAnswered[key]; }
+  function missingKeys() { return Object.keys(cells).filter(function (key) { return !answeredHere(key); }); }
+  function countText(fromServer) {
+    var total = Object.keys(cells).length, missing = missingKeys().length;
+    return "Bạn đã trả lời " + (total - missing) + "/" + total + " câu" +
+      (fromServer ? "" : " (theo máy này, chưa kiểm tra được với máy chủ)") +
+      ". Nộp bài? Sau khi nộp không thể sửa.";
+  }
+  function waitingText() {
+    var waiting = Object.keys(pending).length;
+    return waiting ? waiting + " lựa chọn đang chờ lưu lên máy chủ; bài được nộp sau khi lưu xong." : "";
+  }
+  function fillDialog(fromServer) {
+    var missing = missingKeys(), links = document.getElementById("confirm-missing-links");
+    document.getElementById("confirm-text").textContent = countText(fromServer);
+    links.textContent = "";
+    missing.forEach(function (key, index) {
+      if (index) links.appendChild(document.createTextNode(", "));
+      var link = document.createElement("a");
+      link.href = "#cau-" + key;
+      link.className = "missing-link";
+      link.textContent = key;
+      link.setAttribute("aria-label", "Câu " + key);
+      links.appendChild(link);
+    });
+    document.getElementById("confirm-missing").hidden = !missing.length;
+    var waiting = document.getElementById("confirm-waiting");
+    waiting.textContent = waitingText();
+    waiting.hidden = !waiting.textContent;
+    dialog.dataset.counted = fromServer ? "server" : "device";
+  }
   var dialog = document.getElementById("confirm-dialog");
   form.addEventListener("submit", function (event) {
     if (closed || document.getElementById("confirm-field").value === "1") return;
     event.preventDefault();
-    var total = form.querySelectorAll(".question[data-position]").length;
-    var answered = Array.prototype.filter.call(form.querySelectorAll(".question[data-position]"),
-      function (f) { return chosenIn(f).length > 0; }).length;
-    var text = "Bạn đã trả lời " + answered + "/" + total + " câu. Nộp bài? Sau khi nộp không thể sửa.";
     if (!dialog || !dialog.showModal) {
-      if (window.confirm(text)) handIn();
+      syncWithServer().then(function (fromServer) {
+        if (closed) return;
+        var missing = missingKeys();
+        var text = countText(fromServer) + (missing.length ? " Câu chưa trả lời: " + missing.join(", ") + "." : "");
+        if (window.confirm(text + " " + waitingText())) handIn();
+      });
       return;
     }
-    document.getElementById("confirm-text").textContent = text;
+    fillDialog(false);
     dialog.showModal();
+    syncWithServer().then(function (fromServer) { if (fromServer && dialog.open) fillDialog(true); });
+  });
+  // A missing question's link closes the dialog; the link itself then jumps to the question.
+  document.getElementById("confirm-missing-links").addEventListener("click", function (event) {
+    if (event.target.closest("a")) dialog.close();
   });
   document.getElementById("confirm-cancel").addEventListener("click", function () { dialog.close(); });
   document.getElementById("confirm-ok").addEventListener("click", function () {
@@ -197,11 +327,22 @@
     handIn();
   });
 
+  // A reloaded copy: put back what was saved since it was kept.
+  if (replayed) Object.keys(record.saved).forEach(function (key) {
+    var body = record.saved[key];
+    if (key === "prediction") {
+      var input = document.getElementById("prediction");
+      if (input) input.value = input.defaultValue = body.prediction === null ? "" : body.prediction;
+      return;
+    }
+    setChoice(key, body.chosen);
+    savedAnswered[key] = body.chosen.length > 0;
+  });
   // Changes that were waiting when the page was closed: show them and send them again.
   Object.keys(pending).forEach(function (key) {
     var body = pending[key];
     if (key === "prediction") { var p = document.getElementById("prediction"); if (p) p.value = body.prediction === null ? "" : body.prediction; return; }
-    var fieldset = form.querySelector('.question[data-position="' + key + '"]');
+    var fieldset = fieldsetAt(key);
     if (!fieldset) { delete pending[key]; return; }
     Array.prototype.forEach.call(fieldset.querySelectorAll("input"), function (i) {
       i.checked = body.chosen.indexOf(Number(i.value)) !== -1;
@@ -220,9 +361,36 @@
   if (predictionInput && predictionInput.value !== predictionInput.defaultValue && !("prediction" in pending)) {
     queue("prediction", { prediction: predictionInput.value === "" ? null : predictionInput.value });
   }
+  Object.keys(cells).forEach(showCell);
+  keepRecord();
+  // Leaving with choices not yet on the server: the browser asks first. Never otherwise.
+  window.addEventListener("beforeunload", function (event) {
+    if (closed || !Object.keys(pending).length) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
   window.addEventListener("online", function () { retryDelay = 1000; pump(); });
   window.addEventListener("offline", showState);
   showState();
   pump();
   tick();
+  keepOffline();
+
+  // The service worker keeps this page and its files for a reload without a connection. The
+  // first visit happens before it controls the page, so the page asks it to keep itself.
+  function keepOffline() {
+    if (replayed || !("serviceWorker" in navigator) || !form.dataset.workerUrl) return;
+    var files = Array.prototype.map.call(
+      document.querySelectorAll('script[src], link[rel="stylesheet"]'),
+      function (el) { return el.src || el.href; }
+    ).filter(function (url) { return url.indexOf(location.origin + "/") === 0; });
+    navigator.serviceWorker.register(form.dataset.workerUrl).then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function (registration) {
+      registration.active.postMessage({
+        type: "keep", files: files,
+        page: navigator.serviceWorker.controller ? null : location.origin + location.pathname
+      });
+    }).catch(function () { /* no worker (private mode, old browser): the page works as before */ });
+  }
 })();
