@@ -22,7 +22,13 @@ _JSON_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 DEFAULTS = {
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": json_text},
+    # A pooled connection is checked before use (a server restart or a dropped connection is
+    # replaced, not failed) and renewed after half an hour (idle timeouts of proxies between).
+    "SQLALCHEMY_ENGINE_OPTIONS": {
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "json_serializer": json_text,
+    },
     # A late submit must never fail on an expired CSRF token: longer than any attempt.
     "WTF_CSRF_TIME_LIMIT": 6 * 3600,
     "SESSION_COOKIE_HTTPONLY": True,
@@ -41,11 +47,18 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     # O(1) per hit in memory and in Redis; a moving window keeps and scans every hit.
     "RATELIMIT_STRATEGY": "sliding-window-counter",
+    # One JSON line per request on the logger contest.requests (contest/web/request_log.py):
+    # None is on under gunicorn, off elsewhere; True/False (or REQUEST_LOG=1/0) decide.
+    "REQUEST_LOG": None,
     "ATTEMPT_GRACE_SECONDS": 10,
     # How long a worker may draw from its copy of the active questions (see question_pool.py).
     "QUESTION_POOL_SECONDS": 30,
     "MIN_PARTICIPANT_AGE": 12,
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    # The question-bank import's limits on a question's and an option's length, in characters
+    # (situational questions run long); every other text of a bank file is held to 2,000.
+    "BANK_MAX_QUESTION_LENGTH": 10_000,
+    "BANK_MAX_OPTION_LENGTH": 2_000,
     "SEND_FILE_MAX_AGE_DEFAULT": 365 * 24 * 3600,
     # Pages travel to phones on slow networks: gzip costs far less than it saves. Static files
     # (17 KB in all, cached for a year by their content hash) are left to the proxy in front,

@@ -28,6 +28,7 @@ from contest.account.forms import (
 )
 from contest.account.tokens import RESET_MAX_AGE
 from contest.auth import accounts, throttles
+from contest.domain.passwords import min_length
 from contest.extensions import db
 from contest.models import User
 
@@ -103,7 +104,7 @@ def change_password():
             service.change_password(current_user.id, form.current_password.data, form.password.data)
         except service.WrongPassword as error:
             form.current_password.errors.append(error.message)
-        except service.SamePassword as error:
+        except (service.SamePassword, service.WeakPassword) as error:
             form.password.errors.append(error.message)
         else:
             # This browser stays logged in, with a session (and, if it had one, a remember-me
@@ -116,6 +117,7 @@ def change_password():
         "account/change_password.html",
         form=form,
         temporary=current_user.must_change_password,
+        min_length=min_length(current_user.is_staff),
     )
 
 
@@ -167,7 +169,11 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     try:
         if form.validate_on_submit():
-            service.reset_password(secret_keys(), token, form.password.data)
+            try:
+                service.reset_password(secret_keys(), token, form.password.data)
+            except service.WeakPassword as error:
+                form.password.errors.append(error.message)
+                return private(render_template("account/reset_password.html", form=form))
             if current_user.is_authenticated:
                 logout_user()
             flash("Đã đặt mật khẩu mới. Vui lòng đăng nhập bằng mật khẩu mới.", "success")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from contest.account import tokens
 from contest.auth.accounts import check_unique, clean_profile, find_by_identifier
 from contest.auth.sessions import end_sessions
+from contest.domain import passwords
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Attempt, AttemptStatus, ProfileChange, RoundEntry, User
@@ -39,6 +40,15 @@ class WrongPassword(Exception):
 
 class SamePassword(Exception):
     message = "Mật khẩu mới phải khác mật khẩu hiện tại."
+
+
+class WeakPassword(Exception):
+    """The new password breaks the app's rule (contest/domain/passwords.py); `message` says
+    which, naming the field."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
 
 
 class InvalidResetLink(Exception):
@@ -114,7 +124,14 @@ def update_profile(user_id: int, values: dict, changed_by_id: int) -> list[str]:
 
 def _set_password(user: User, new_password: str) -> int:
     """New password, no temporary one any more, and every session ends; commits. Returns the
-    new session version."""
+    new session version. Raises WeakPassword, changing nothing, when the rule refuses it: a
+    staff account's minimum is longer than the form's."""
+    refused = passwords.problem(
+        new_password, staff=user.is_staff, phone=user.phone, email=user.email, field="Mật khẩu mới"
+    )
+    if refused is not None:
+        db.session.rollback()
+        raise WeakPassword(refused)
     user.set_password(new_password)
     user.must_change_password = False
     db.session.flush()

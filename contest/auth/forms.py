@@ -24,6 +24,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import TextInput
 
+from contest.domain import passwords
 from contest.models.user import GENDER_LABELS, GROUP_LABELS, ParticipantGroup
 from contest.text import (
     EMAIL_PATTERN,
@@ -172,14 +173,27 @@ class ProfileFields(FlaskForm):
             )
 
 
+class AcceptedPassword:
+    """The app's password rule (contest/domain/passwords.py) as a participant's: length, the
+    list of common passwords, and the form's own phone and email when it has them. A staff
+    account's longer minimum is checked by the service that stores the password, which knows
+    the account."""
+
+    def __call__(self, form, field) -> None:
+        phone = getattr(getattr(form, "phone", None), "data", None)
+        email = getattr(getattr(form, "email", None), "data", None)
+        message = passwords.problem(
+            field.data, staff=False, phone=phone, email=email, field=str(field.label.text)
+        )
+        if message is not None:
+            raise ValidationError(message)
+
+
 def new_password_field(label: str = "Mật khẩu") -> PasswordField:
     return PasswordField(
         label,
         render_kw={"autocomplete": "new-password"},
-        validators=[
-            DataRequired(REQUIRED.format("mật khẩu")),
-            Length(min=8, max=128, message="Mật khẩu phải có từ 8 đến 128 ký tự."),
-        ],
+        validators=[DataRequired(REQUIRED.format("mật khẩu")), AcceptedPassword()],
     )
 
 

@@ -73,7 +73,8 @@ class FilterForm(FlaskForm):
         difficulty = self.difficulty.data if self.difficulty.data in {"0", "1", "2", "3"} else ""
         return BankFilters(
             query=(self.q.data or "")[:200],
-            topic_id=self.topic.data or None,
+            # A topic id beyond an INTEGER column is no topic (PostgreSQL refuses to compare).
+            topic_id=self.topic.data if 0 < (self.topic.data or 0) <= 2**31 - 1 else None,
             difficulty=int(difficulty) if difficulty else None,
             source=(self.source.data or "")[:200],
             status=self.status.data if self.status.data in ("active", "retired") else "",

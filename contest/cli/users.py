@@ -88,6 +88,25 @@ def reset_password(identifier: str):
     echo_password(password)
 
 
+@users_cli.command("set-password", short_help="Set a password typed at a prompt; end sessions.")
+@click.argument("identifier", metavar="PHONE_OR_EMAIL")
+@click.password_option(
+    "--password",
+    prompt="Mật khẩu mới",
+    confirmation_prompt="Nhập lại mật khẩu",
+    help="Prompted (hidden) when not given.",
+)
+def set_password(identifier: str, password: str):
+    """Set an account's password (as the app's rule allows: 12 characters or more for staff,
+    never a common one) and end its sessions."""
+    try:
+        user = service.find_account(identifier)
+        service.set_password(user.id, password, COMMAND_LINE)
+    except AccountError as error:
+        fail(error)
+    click.echo(f"Đã đặt mật khẩu cho tài khoản {describe(user)}; các phiên đăng nhập đã kết thúc.")
+
+
 @users_cli.command("list", short_help="List staff (or --role ROLE) accounts.")
 @click.option(
     "--role",

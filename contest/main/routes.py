@@ -4,15 +4,18 @@ Several contests may run at once; each lives under /cuoc-thi/<slug>/. The old si
 addresses (/the-le, /ket-qua) lead to the only contest listed, or to the list.
 """
 
-from flask import Blueprint, abort, current_app, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
 from contest.attempts import service as attempt_service
 from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.schedule import next_event, round_state
+from contest.extensions import limiter
+from contest.main import health as health_checks
 from contest.main import service
 from contest.models import Contest
+from contest.results import seal, seal_check
 from contest.web.timekeeping import app_now
 
 bp = Blueprint("main", __name__)
@@ -138,8 +141,68 @@ def old_results():
     return to_single_contest("main.published_results")
 
 
+# Checks anyone may ask for per 10 minutes (each reads a file or a table): like the other
+# public forms, a person checking their files is never near it, a script is.
+VERIFY_LIMIT = "30 per 10 minutes"
+# Under the application's MAX_CONTENT_LENGTH (16 MB): a round of 100,000 lines is about 9 MB.
+MAX_VERIFY_BYTES = 15 * 1024 * 1024
+CODE_LENGTH = 200
+
+
+def size_text(size: int) -> str:
+    return f"{size // 2**20} MB" if size >= 2**20 else f"{max(size // 1024, 1)} KB"
+
+
+def verify_page(status: int = 200, **shown):
+    limit = size_text(MAX_VERIFY_BYTES)
+    return render_template("main/verify.html", max_size=limit, **shown), status
+
+
+@bp.route("/kiem-tra-ket-qua", methods=["GET", "POST"])
+@limiter.limit(VERIFY_LIMIT, methods=["POST"])
+def verify():
+    """Anyone checks a published results file (recomputing its seal), a seal or a receipt
+    code: which contest, round and publication it is, and for a receipt the line, masked."""
+    if request.method == "GET":
+        return verify_page()
+    upload = request.files.get("tep")
+    if upload is not None and upload.filename:
+        data = upload.stream.read(MAX_VERIFY_BYTES + 1)
+        if len(data) > MAX_VERIFY_BYTES:
+            return verify_page(413, error=f"Tệp lớn hơn {size_text(MAX_VERIFY_BYTES)}.")
+        try:
+            name = seal.clean(upload.filename[:100]) or "tải lên"
+            verdict = seal_check.check_file(data, name, deep=False)
+        except seal_check.UnreadableFile as error:
+            return verify_page(400, error=str(error))
+        return verify_page(verdict=verdict)
+    typed = (request.form.get("ma") or "")[:CODE_LENGTH]
+    code = seal.parse_code(typed)
+    if code is None:
+        return verify_page(
+            400,
+            error="Hãy chọn tệp kết quả (.xlsx), hoặc dán mã niêm phong (64 ký tự) hay mã biên "
+            "nhận (12 ký tự, ví dụ D1BA-9096-129D).",
+            typed=typed,
+        )
+    found = service.look_up_code(code, app_now())
+    return verify_page(found=found, typed=typed, receipt=len(code) == seal.RECEIPT_LENGTH)
+
+
+@bp.app_template_global()
+def published_standing(round_, user_id: int) -> dict | None:
+    """A participant's line in the round's latest publication, for their result page: rank,
+    prize and receipt code (None before publication, or without a ranked line)."""
+    return service.published_standing(round_, user_id)
+
+
 @bp.route("/healthz")
 def health():
-    """For load balancers: the process answers and the database is reachable."""
-    service.database_answers()
-    return {"status": "ok"}
+    """For load balancers: the process answers, and so does each part it is configured with
+    (the database, Redis, ...: contest/main/health.py); 503 naming the part that failed."""
+    checks = health_checks.run_checks(current_app.config)
+    failed = [name for name, state in checks.items() if state != "ok"]
+    body = {"status": "failed" if failed else "ok", "checks": checks}
+    if failed:
+        body["failed"] = failed
+    return body, 503 if failed else 200, {"Cache-Control": "no-store"}

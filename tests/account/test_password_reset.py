@@ -103,7 +103,7 @@ def test_a_wrong_current_password_or_a_bad_new_one_is_refused_in_vietnamese(app,
     html = change_password(client, current="sai-mat-khau").get_data(as_text=True)
     assert "Mật khẩu hiện tại không đúng." in html
     html = change_password(client, new="ngan").get_data(as_text=True)
-    assert "Mật khẩu phải có từ 8 đến 128 ký tự." in html
+    assert "Mật khẩu mới: cần từ 8 đến 128 ký tự." in html
     html = change_password(client, confirm="khac-han-nhau").get_data(as_text=True)
     assert "Hai mật khẩu không khớp nhau." in html
     html = change_password(client, new=PASSWORD).get_data(as_text=True)
@@ -267,7 +267,7 @@ def test_the_mail_arrives_in_vietnamese_and_its_link_works_once(app, smtp):
     assert page.headers["Referrer-Policy"] == "no-referrer"
     assert "Đặt lại mật khẩu" in page.get_data(as_text=True)
     html = reset(client, path_of(link), "ngan").get_data(as_text=True)
-    assert "Mật khẩu phải có từ 8 đến 128 ký tự." in html
+    assert "Mật khẩu mới: cần từ 8 đến 128 ký tự." in html
     response = reset(client, path_of(link))
     assert response.status_code == 302 and response.headers["Location"] == "/dang-nhap"
     assert "Đã đặt mật khẩu mới." in client.get("/dang-nhap").get_data(as_text=True)
