@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 5000
 FLASK := $(BIN)/flask --app contest
 
-.PHONY: run test serve migrate lint format bench clean
+.PHONY: run worker test serve migrate lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,15 @@ else
 	@echo "First organizer: $(FLASK) users create --role organizer --name NAME --phone PHONE"
 endif
 	@echo
+	@# One background-jobs worker beside the server (large exports; Huey on SQLite in instance/,
+	@# nothing else to install), stopped with the server.
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) jobs worker & worker=$$!; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# A background-jobs worker alone (production: one or more per host, see docs/deployment.md).
+worker: migrate
+	$(FLASK) jobs worker
 
 test: $(STAMP)
 	$(BIN)/ruff check .
