@@ -1,7 +1,8 @@
 """Reading, validating and writing question-bank spreadsheets (pure Python, no Flask).
 
-Formats: .xlsx (openpyxl, read-only), .xls / .ods (python-calamine), Moodle GIFT
-and Aiken text. Every problem is reported as an ``Issue`` with a Vietnamese
+Formats: .xlsx, .xls and .ods (python-calamine; openpyxl, read-only, for the .xlsx calamine
+would show otherwise), Moodle GIFT and Aiken text. Every sheet's reach is checked against
+the limits before calamine expands it (extent.py, xlsx_extent.py, xls_extent.py). Every problem is reported as an ``Issue`` with a Vietnamese
 message; nothing raises for a bad upload.
 """
 

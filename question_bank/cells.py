@@ -11,6 +11,8 @@ at the 32,767 characters a cell can hold.
 
 from __future__ import annotations
 
+import re
+
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .text import escape_for_xlsx, strip_invisible
@@ -20,18 +22,28 @@ RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # openpyxl turns these exact strings into error cells (#N/A, …): keep them as text too.
 ERROR_LOOKALIKE = "#"
 MAX_CELL_TEXT = 32767
+# Characters no XML document may hold, which the file writers would pass through.
+_NOT_XML_RE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
 
 
-def clean_text(value: object) -> str:
-    """The text a cell can hold literally: control characters other than tab and line feed
-    and invisible format characters (bidirectional overrides) removed, line breaks as "\\n", literal `_xHHHH_` sequences protected, at most 32,767
-    characters."""
+def plain_text(value: object) -> str:
+    """The text a cell can hold literally, before any ``_xHHHH_`` protection (for writers,
+    like xlsxwriter's, that protect those sequences themselves): control characters other
+    than tab and line feed, characters XML cannot hold (lone surrogates, U+FFFE, U+FFFF) and
+    invisible format characters (bidirectional overrides) removed, line breaks as "\\n", at
+    most 32,767 characters."""
     text = value if isinstance(value, str) else str(value)
     if not text.isprintable():
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = strip_invisible(ILLEGAL_CHARACTERS_RE.sub("", text))
-    return escape_for_xlsx(text)[:MAX_CELL_TEXT]
+        text = _NOT_XML_RE.sub("", strip_invisible(ILLEGAL_CHARACTERS_RE.sub("", text)))
+    return text[:MAX_CELL_TEXT]
+
+
+def clean_text(value: object) -> str:
+    """`plain_text` with literal `_xHHHH_` sequences protected, for writers that put the text
+    in the file as it is (openpyxl, the exports' row writer); at most 32,767 characters."""
+    return escape_for_xlsx(plain_text(value))[:MAX_CELL_TEXT]
 
 
 def needs_guard(text: str) -> bool:

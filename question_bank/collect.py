@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from .messages import make_issue
+from .messages import format_count, make_issue
 from .models import MAX_OPTIONS, MIN_OPTIONS, Limits, ParsedQuestion, ParseResult, question_key
 
 
@@ -15,6 +15,8 @@ class Collector:
         self.result = result
         self.limits = limits
         self.max_length = limits.max_text_length
+        self.max_question = limits.max_question_length
+        self.max_option = limits.max_option_length
         # Normalised again so callers may pass raw question texts as well as keys.
         self.existing = frozenset(question_key(k) for k in existing_keys)
         self.seen: dict[str, int] = {}
@@ -29,9 +31,18 @@ class Collector:
     def warn(self, template: str, row: int | None = None, column: str | None = None, **values):
         self.result.warnings.append(make_issue(template, row, column, **values))
 
-    def check_length(self, row: int, column: str | None, text: str | None) -> None:
-        if text and len(text) > self.max_length:
-            self.error("text_too_long", row, column, length=len(text), limit=self.max_length)
+    def check_length(
+        self, row: int, column: str | None, text: str | None, what: str = "text"
+    ) -> None:
+        """Report a text longer than its limit: `what` is "question", "option" or "text"."""
+        if not text:
+            return
+        limit = {"question": self.max_question, "option": self.max_option}.get(
+            what, self.max_length
+        )
+        if len(text) > limit:
+            length, limit = format_count(len(text)), format_count(limit)
+            self.error(f"{what}_too_long", row, column, length=length, limit=limit)
 
     def check_duplicate(self, row: int, column: str | None, text: str) -> None:
         """Report ``text`` if an earlier row or the existing bank has it."""
@@ -68,8 +79,12 @@ class Collector:
             self.error("too_many_options", row, count=len(options))
         if correct is not None and not correct:
             self.error("missing_answer", row)
-        for value in (text, *options, *(v for v in extras.values() if isinstance(v, str))):
-            self.check_length(row, None, value)
+        self.check_length(row, None, text, "question")
+        for option in options:
+            self.check_length(row, None, option, "option")
+        for value in extras.values():
+            if isinstance(value, str):
+                self.check_length(row, None, value)
         if text:
             self.check_duplicate(row, None, text)
         if self.error_count == before and correct is not None:

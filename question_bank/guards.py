@@ -14,11 +14,16 @@ from xml.etree.ElementTree import ParseError
 from .extent import SheetExtent, ods_extent
 from .messages import format_count, format_size, make_issue
 from .models import Issue, Limits
+from .xls_extent import XlsError, xls_extent
+from .xlsx_extent import scan_xlsx
 
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 MAX_ZIP_ENTRIES = 10_000
+XLSX = "xlsx"
+XLSX_OPENPYXL = "xlsx-openpyxl"
+XLSX_KINDS = (XLSX, XLSX_OPENPYXL)
 # What reading a member of a broken archive raises: a bad header or CRC, a broken deflate
 # stream, an unknown compression method, a member flagged as encrypted (RuntimeError).
 ZIP_ERRORS = (
@@ -44,12 +49,17 @@ _BIFF_STREAMS = (_utf16("Workbook"), _utf16("Book"))
 
 
 def sniff(data: bytes, filename: str, limits: Limits) -> tuple[str | None, Issue | None]:
-    """Return ("xlsx" | "xlsb" | "ods" | "xls", None) or (None, file-level issue)."""
+    """Return ("xlsx" | "xlsx-openpyxl" | "xlsb" | "ods" | "xls", None) or (None, file-level
+    issue). "xlsx" is an .xlsx calamine reads as a person sees it; "xlsx-openpyxl" one that
+    only openpyxl reads faithfully (see xlsx_extent.py)."""
     if len(data) > limits.max_file_bytes:
         size, limit = format_size(len(data)), format_size(limits.max_file_bytes)
         return None, make_issue("file_too_large", name=filename, size=size, limit=limit)
     if data.startswith(CFB_MAGIC):
-        return _sniff_cfb(data, filename)
+        kind, issue = _sniff_cfb(data, filename)
+        if kind == "xls":
+            return _check_xls_extent(data, filename, limits)
+        return kind, issue
     if data.startswith(ZIP_MAGICS):
         return _sniff_zip(data, filename, limits)
     return None, make_issue("not_a_spreadsheet", name=filename)
@@ -77,12 +87,14 @@ def _sniff_zip(data: bytes, filename: str, limits: Limits) -> tuple[str | None, 
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
     except ZIP_ERRORS:
         return None, make_issue("damaged", name=filename)
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        return ("xlsb" if "xl/workbook.bin" in names else "xlsx"), None
+    if "xl/workbook.bin" in names:
+        return "xlsb", None
+    if "xl/workbook.xml" in names:
+        return _check_xlsx_extent(data, filename, limits)
     if mimetype.startswith(ODS_MIMETYPE) or (not mimetype and "content.xml" in names):
         return _check_ods_extent(data, filename, limits)
     if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
-        return "xlsx", None
+        return XLSX_OPENPYXL, None
     return None, make_issue("not_a_spreadsheet", name=filename)
 
 
@@ -110,19 +122,57 @@ def _check_ods_extent(
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for extent in ods_extent(archive):
-                limit = _extent_over_limit(extent, limits)
-                if limit:
-                    return None, make_issue(
-                        "sheet_too_large",
-                        name=filename,
-                        sheet=extent.name,
-                        rows=format_count(extent.rows),
-                        columns=format_count(extent.columns),
-                        limit=limit,
-                    )
+                issue = _too_large(extent, filename, limits)
+                if issue:
+                    return None, issue
     except (ParseError, KeyError, *ZIP_ERRORS):
         return None, make_issue("damaged", name=filename)
     return "ods", None
+
+
+def _check_xlsx_extent(
+    data: bytes, filename: str, limits: Limits
+) -> tuple[str | None, Issue | None]:
+    """Refuse an .xlsx whose sheets declare or fill more than the limits; say which reader
+    gives its cells as a person sees them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            scan = scan_xlsx(archive)
+    except (ParseError, KeyError, *ZIP_ERRORS):
+        return None, make_issue("damaged", name=filename)
+    for extent in scan.extents:
+        issue = _too_large(extent, filename, limits)
+        if issue:
+            return None, issue
+    return (XLSX if scan.calamine_faithful else XLSX_OPENPYXL), None
+
+
+def _check_xls_extent(
+    data: bytes, filename: str, limits: Limits
+) -> tuple[str | None, Issue | None]:
+    """Refuse an .xls whose sheets declare or hold cells further than the limits."""
+    try:
+        for extent in xls_extent(data):
+            issue = _too_large(extent, filename, limits)
+            if issue:
+                return None, issue
+    except XlsError:
+        return None, make_issue("damaged", name=filename)
+    return "xls", None
+
+
+def _too_large(extent: SheetExtent, filename: str, limits: Limits) -> Issue | None:
+    limit = _extent_over_limit(extent, limits)
+    if not limit:
+        return None
+    return make_issue(
+        "sheet_too_large",
+        name=filename,
+        sheet=extent.name,
+        rows=format_count(extent.rows),
+        columns=format_count(extent.columns),
+        limit=limit,
+    )
 
 
 def _extent_over_limit(extent: SheetExtent, limits: Limits) -> str | None:

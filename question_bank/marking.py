@@ -13,7 +13,7 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
 from . import layout
-from .guards import sniff
+from .guards import XLSX_KINDS, sniff
 from .headers import header_key, header_label, pick_sheet
 from .models import Issue, Limits, ParseResult
 from .sources import all_sheets_as_grids
@@ -46,7 +46,7 @@ def mark_errors_workbook(data: bytes, filename: str, result: ParseResult, out: B
 
 def _load(data: bytes, kind: str) -> openpyxl.Workbook:
     try:
-        if kind == "xlsx":
+        if kind in XLSX_KINDS:
             return openpyxl.load_workbook(io.BytesIO(data))
         return _copy_from_calamine(data)
     except Exception as exc:

@@ -60,6 +60,12 @@ TEMPLATES = {
     "duplicate": "câu hỏi trùng với câu hỏi ở dòng {other}.",
     "duplicate_existing": "câu hỏi đã có trong ngân hàng câu hỏi.",
     "text_too_long": "nội dung dài {length} ký tự, vượt giới hạn {limit} ký tự.",
+    "question_too_long": (
+        "câu hỏi dài {length} ký tự, vượt giới hạn {limit} ký tự của một câu hỏi."
+    ),
+    "option_too_long": (
+        "phương án dài {length} ký tự, vượt giới hạn {limit} ký tự của một phương án."
+    ),
     "bad_difficulty": (
         "mức độ “{value}” không hợp lệ; hãy dùng “Dễ”, “Trung bình”, “Khó” (hoặc 1, 2, 3)."
     ),
@@ -78,6 +84,8 @@ _KIND_OF = {
     "no_questions_text": "no_questions",
     "answer_points_to_missing_column": "answer_points_to_empty_option",
     "duplicate_existing": "duplicate",
+    "question_too_long": "text_too_long",
+    "option_too_long": "text_too_long",
 }
 
 

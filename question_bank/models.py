@@ -52,6 +52,10 @@ class Limits:
     max_uncompressed_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: float = 100.0
     max_rows: int = 20_000
+    # A question may be long (situational questions tell a whole case); an option less so;
+    # every other text (explanation, source, topic, number) is held to `max_text_length`.
+    max_question_length: int = 10_000
+    max_option_length: int = 2_000
     max_text_length: int = 2_000
     # How far a sheet may reach (its last filled row and column) before a parser that expands
     # it into a grid is let near it: blank lines between rows and notes beside the table

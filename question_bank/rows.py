@@ -129,9 +129,9 @@ class RowReader:
     def check_extras(self, row: int, text: str, options: list, extras: dict) -> int | None:
         """Lengths, difficulty and duplicates; return the difficulty (1–3 or None)."""
         check_length, labels = self.collector.check_length, self.labels
-        check_length(row, labels[self.question], text)
+        check_length(row, labels[self.question], text, "question")
         for _, option, index in options:
-            check_length(row, labels[index], option)
+            check_length(row, labels[index], option, "option")
         for name, index in self.extras:
             if name != "difficulty":
                 check_length(row, labels.get(index), extras[name])

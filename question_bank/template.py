@@ -76,7 +76,8 @@ INSTRUCTIONS = [
     "đều được coi là chữ. Số và ngày được lưu như khi hiển thị (ví dụ 08/04/2020).",
     "7. Không nhập trùng câu hỏi: câu trùng với câu đã có (không phân biệt hoa thường, "
     "khoảng trắng) sẽ bị báo lỗi.",
-    "8. Mỗi ô tối đa 2.000 ký tự; mỗi tệp tối đa 20.000 câu hỏi và 10 MB.",
+    "8. Nội dung câu hỏi tối đa 10.000 ký tự; mỗi phương án và mỗi ô khác tối đa 2.000 ký tự; "
+    "mỗi tệp tối đa 20.000 câu hỏi và 10 MB.",
     "9. Nếu tệp có lỗi, hệ thống không nhập câu nào và trả lại tệp có thêm cột “Lỗi” "
     "ghi rõ từng lỗi; các ô lỗi được tô đỏ nhạt. Sửa rồi tải lên lại.",
     "10. Có thể xoá ba dòng ví dụ trước khi nhập câu hỏi của mình.",

@@ -2,7 +2,17 @@
 
 import io
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -11,7 +21,7 @@ from contest.bank import admin as bank_admin
 from contest.bank import typed_question
 from contest.bank import uploads as bank_uploads
 from contest.bank.forms import EditQuestionForm, FilterForm, NewQuestionForm, UploadForm
-from contest.bank.spreadsheets import export_bank
+from contest.bank.spreadsheets import bank_limits, export_bank
 from contest.domain.clock import to_vietnam
 from contest.extensions import db
 from contest.models import BankUpload, Question
@@ -29,6 +39,11 @@ bp = Blueprint("bank", __name__)
 require_role(bp, lambda user: user.is_organizer)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def import_limits():
+    """The import's limits from the app's settings (question and option lengths)."""
+    return bank_limits(current_app.config)
 
 
 def xlsx_response(write, download_name: str):
@@ -74,7 +89,9 @@ def upload():
     if form.validate_on_submit():
         file = form.file.data
         try:
-            stored = bank_uploads.store_upload(file.read(), file.filename, current_user.id)
+            stored = bank_uploads.store_upload(
+                file.read(), file.filename, current_user.id, import_limits()
+            )
         except bank_uploads.UploadRejected as refusal:
             form.file.errors.extend(refusal.messages)
         else:
@@ -86,9 +103,10 @@ def upload():
 
 @bp.route("/nhap/<int:upload_id>")
 def upload_result(upload_id: int):
-    """The dry run: counts per topic and difficulty, every error and warning, the import button."""
+    """The dry run, as kept with the upload: counts per topic and difficulty, every error and
+    warning, the import button."""
     upload = db.get_or_404(BankUpload, upload_id)
-    report = None if upload.imported_at else bank_uploads.preview(upload)
+    report = None if upload.imported_at else bank_uploads.summary(upload, import_limits())
     page = render_template(
         "bank/upload_result.html",
         upload=upload,
@@ -107,7 +125,7 @@ def error_workbook(upload_id: int):
     if not bank_uploads.is_spreadsheet(upload):
         abort(404)
     try:
-        data = bank_uploads.error_workbook(upload)
+        data = bank_uploads.error_workbook(upload, import_limits())
     except ValueError as error:
         flash(str(error), "error")
         return redirect(url_for("bank.upload_result", upload_id=upload.id))
@@ -119,7 +137,7 @@ def error_workbook(upload_id: int):
 def run_import(upload_id: int):
     """Import the checked file: all its questions in one commit, once however often clicked."""
     upload = db.get_or_404(BankUpload, upload_id)
-    outcome = bank_uploads.import_upload(upload, app_now(), current_actor())
+    outcome = bank_uploads.import_upload(upload, app_now(), current_actor(), import_limits())
     if outcome.status == "invalid":
         flash("Tệp có lỗi nên chưa nhập câu hỏi nào. Xem danh sách lỗi bên dưới.", "error")
         return redirect(url_for("bank.upload_result", upload_id=upload_id))
@@ -159,7 +177,7 @@ def checked_question(form, topics: dict[int, str], question_id: int | None = Non
     when the form or the question is refused."""
     if not form.validate_on_submit():
         return None
-    checked = typed_question.check_question(form.typed(topics), question_id)
+    checked = typed_question.check_question(form.typed(topics), question_id, import_limits())
     if not checked.ok:
         form.show_errors(checked.errors)
         return None

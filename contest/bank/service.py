@@ -11,8 +11,9 @@ from contest.models import Question, Topic
 from contest.text import fold
 from question_bank import Issue, ParsedQuestion, ParseResult, question_key
 
-# What the database holds of a question's topic and source, beyond the import's own limit on
-# every text (2,000 characters): (the words for it, the limit).
+# What the database holds of a question's topic and source, beyond the import's own limits
+# (question_bank.Limits: 10,000 characters for a question, 2,000 for any other text): (the
+# words for it, the limit).
 STORED_LENGTHS = {"topic": ("tên chủ đề", 200), "source": ("căn cứ, nguồn", 500)}
 
 

@@ -56,6 +56,19 @@ class ImportReport:
         }
 
 
+def bank_limits(config) -> Limits:
+    """The import's limits from the app's settings (`BANK_MAX_QUESTION_LENGTH`,
+    `BANK_MAX_OPTION_LENGTH`); the package's defaults for settings not given."""
+    return Limits(
+        max_question_length=int(
+            config.get("BANK_MAX_QUESTION_LENGTH", DEFAULT_LIMITS.max_question_length)
+        ),
+        max_option_length=int(
+            config.get("BANK_MAX_OPTION_LENGTH", DEFAULT_LIMITS.max_option_length)
+        ),
+    )
+
+
 def file_error(filename: str, kind: str, message: str) -> ParseResult:
     return ParseResult(filename=filename, errors=[Issue(None, None, kind, message)])
 

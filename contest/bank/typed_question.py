@@ -19,7 +19,7 @@ from contest.models import Question
 from question_bank import ParsedQuestion, ParseResult
 from question_bank.collect import Collector
 from question_bank.headers import map_header
-from question_bank.models import DEFAULT_LIMITS, LETTERS
+from question_bank.models import DEFAULT_LIMITS, LETTERS, Limits
 from question_bank.rows import RowReader
 
 # The row's header, as the import template titles its columns, and the form field of each.
@@ -84,15 +84,17 @@ def _cells(typed: TypedQuestion) -> list[str]:
     return [value or "" for value in values]
 
 
-def check_question(typed: TypedQuestion, question_id: int | None = None) -> Checked:
-    """Read the typed question as the import reads a row; `question_id` is the question being
-    edited (its own text is not a duplicate)."""
+def check_question(
+    typed: TypedQuestion, question_id: int | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Checked:
+    """Read the typed question as the import reads a row, with the import's `limits`;
+    `question_id` is the question being edited (its own text is not a duplicate)."""
     header = [label for label, _name in COLUMNS]
     columns = map_header(HEADER_ROW, header, xlsx=False)
     result = ParseResult(filename="")
     # The bank's copy of this text, found by its indexed key rather than by reading every text.
     other = duplicate_of(typed.text, question_id or 0) if (typed.text or "").strip() else None
-    collector = Collector(result, DEFAULT_LIMITS, [typed.text] if other is not None else ())
+    collector = Collector(result, limits, [typed.text] if other is not None else ())
     reader = RowReader(columns, collector, xlsx=False)
     checked = Checked(None)
     if not reader.read(FORM_ROW, _cells(typed)):  # nothing typed at all

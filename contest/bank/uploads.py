@@ -1,12 +1,18 @@
 """Bank files uploaded in the browser: kept between the dry run and the one-click import.
 
-Every step calls the same `import_bank` as the command line.
+Every step calls the same `import_bank` as the command line. The file is parsed once at the
+upload (the dry run) and once more at the import (which must read the questions to save
+them); what the dry run found is kept with the upload (`BankUpload.report`), so the result
+page and the marked error workbook read it instead of parsing the file on every view. If the
+bank has changed by the import (another file brought the same questions), the import finds
+the new errors, saves nothing, and keeps them for the page instead.
 """
 
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
 
@@ -17,7 +23,8 @@ from contest.bank.spreadsheets import SPREADSHEET_SUFFIXES, ImportReport, import
 from contest.extensions import db
 from contest.models import BankUpload
 from contest.text import nfc
-from question_bank import ParseResult, mark_errors_workbook
+from question_bank import Issue, Limits, ParseResult, mark_errors_workbook
+from question_bank.models import DEFAULT_LIMITS
 
 MAX_FILENAME = 255
 
@@ -38,6 +45,66 @@ class IssueRow:
     row: int | None
     column: str | None
     message: str
+
+
+@dataclass
+class UploadSummary:
+    """What the dry run found, as the result page shows it: kept with the upload."""
+
+    filename: str
+    valid: int
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    by_topic: Counter = field(default_factory=Counter)
+    by_difficulty: Counter = field(default_factory=Counter)
+    sheet: str | None = None
+    header_row: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def result(self) -> ParseResult:
+        """The findings as a ParseResult without its questions (for the issue table and the
+        marked workbook, which need only the issues, the sheet and the header row)."""
+        return ParseResult(
+            filename=self.filename,
+            sheet=self.sheet,
+            header_row=self.header_row,
+            errors=list(self.errors),
+            warnings=list(self.warnings),
+        )
+
+
+def summary_json(report: ImportReport) -> dict:
+    """A dry run's findings as the JSON kept in `BankUpload.report`."""
+    result = report.result
+    return {
+        "valid": len(result.questions),
+        "sheet": result.sheet,
+        "header_row": result.header_row,
+        "errors": [issue.as_dict() for issue in result.errors],
+        "warnings": [issue.as_dict() for issue in result.warnings],
+        "by_topic": report.by_topic.most_common(),
+        "by_difficulty": report.by_difficulty.most_common(),
+    }
+
+
+def summary_from(filename: str, data: dict) -> UploadSummary:
+    def issues(name):
+        return [Issue(i["row"], i["column"], i["kind"], i["message"]) for i in data[name]]
+
+    return UploadSummary(
+        filename=filename,
+        valid=data["valid"],
+        errors=issues("errors"),
+        warnings=issues("warnings"),
+        by_topic=Counter(dict(data["by_topic"])),
+        by_difficulty=Counter(dict(data["by_difficulty"])),
+        sheet=data.get("sheet"),
+        header_row=data.get("header_row"),
+    )
 
 
 @dataclass(frozen=True)
@@ -62,10 +129,13 @@ def unreadable(report: ImportReport) -> bool:
     return bool(errors) and not report.result.questions and all(e.row is None for e in errors)
 
 
-def store_upload(data: bytes, filename: str, user_id: int | None) -> BankUpload:
-    """Dry-run the file; keep it for the import unless it cannot be read at all."""
+def store_upload(
+    data: bytes, filename: str, user_id: int | None, limits: Limits = DEFAULT_LIMITS
+) -> BankUpload:
+    """Dry-run the file; keep it, and what the dry run found, for the import unless it cannot
+    be read at all."""
     name = clean_filename(filename)
-    report = import_bank(data, name, dry_run=True)
+    report = import_bank(data, name, dry_run=True, limits=limits)
     if unreadable(report):
         db.session.rollback()
         raise UploadRejected([issue.message for issue in report.result.errors])
@@ -74,27 +144,42 @@ def store_upload(data: bytes, filename: str, user_id: int | None) -> BankUpload:
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by_id=user_id,
+        report=summary_json(report),
     )
     db.session.add(upload)
     db.session.commit()
     return upload
 
 
-def preview(upload: BankUpload) -> ImportReport:
-    """The dry run again, against the bank as it is now."""
-    report = import_bank(upload.data, upload.filename, dry_run=True)
-    db.session.rollback()
-    return report
+def summary(upload: BankUpload, limits: Limits = DEFAULT_LIMITS) -> UploadSummary:
+    """What the dry run found, as kept; an upload from before it was kept is parsed this once
+    and its findings kept."""
+    if upload.report is None:
+        report = import_bank(upload.data, upload.filename, dry_run=True, limits=limits)
+        db.session.rollback()
+        keep_report(upload.id, summary_json(report))
+        db.session.refresh(upload)
+    return summary_from(upload.filename, upload.report)
+
+
+def keep_report(upload_id: int, report: dict) -> None:
+    db.session.execute(
+        update(BankUpload)
+        .where(BankUpload.id == upload_id)
+        .values(report=report)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def is_spreadsheet(upload: BankUpload) -> bool:
     return PurePath(upload.filename).suffix.lower() in SPREADSHEET_SUFFIXES
 
 
-def error_workbook(upload: BankUpload) -> bytes:
+def error_workbook(upload: BankUpload, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """The organizer's own workbook with a "Lỗi" column; ValueError if it cannot be opened."""
     out = io.BytesIO()
-    mark_errors_workbook(upload.data, upload.filename, preview(upload).result, out)
+    mark_errors_workbook(upload.data, upload.filename, summary(upload, limits).result, out)
     return out.getvalue()
 
 
@@ -102,14 +187,19 @@ def error_workbook_name(upload: BankUpload) -> str:
     return f"{PurePath(upload.filename).stem}-loi.xlsx"
 
 
-def import_upload(upload: BankUpload, now: datetime, actor: Actor | None = None) -> ImportOutcome:
+def import_upload(
+    upload: BankUpload,
+    now: datetime,
+    actor: Actor | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ImportOutcome:
     """Import the stored file once, however many times (or however concurrently) it is clicked.
 
     A conditional UPDATE claims the upload, and the questions are saved in the same
     transaction, with the audit line (`actor`'s; None: the command line): a concurrent click
     waits for that row, then finds it imported. A file that has errors by now (the bank
     changed since the dry run) rolls the claim back. The count saved is recorded just after,
-    in a second small commit.
+    in a second small commit; so are the new findings of a file refused by then.
     """
     claimed = db.session.execute(
         update(BankUpload)
@@ -123,12 +213,15 @@ def import_upload(upload: BankUpload, now: datetime, actor: Actor | None = None)
     data, filename = upload.data, upload.filename
     try:
         # One commit, with the claim and the audit line.
-        report = import_bank(data, filename, dry_run=False, actor=actor, upload_id=upload.id)
+        report = import_bank(
+            data, filename, dry_run=False, actor=actor, upload_id=upload.id, limits=limits
+        )
     except Exception:
         db.session.rollback()
         raise
     if not report.ok:
         db.session.rollback()
+        keep_report(upload.id, summary_json(report))
         return ImportOutcome("invalid", 0, report)
     db.session.execute(
         update(BankUpload)

@@ -6,7 +6,7 @@ one-click import may be served by different workers or hosts.
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from contest.domain.clock import utcnow
@@ -23,3 +23,6 @@ class BankUpload(db.Model):
     # None until imported; then the number of questions saved.
     imported_at: Mapped[datetime | None]
     saved_count: Mapped[int | None]
+    # The dry run's findings, kept so that the result page never parses the file again
+    # (contest/bank/uploads.py: `summary_json`); None for uploads made before it was kept.
+    report: Mapped[dict | None] = mapped_column(JSON)

@@ -137,6 +137,8 @@ def test_save_and_new_comes_back_to_an_empty_form_and_a_retired_one_is_never_dra
 
 
 LONG = "x" * 2001
+# Situational questions run long: a question may hold 10,000 characters, an option 2,000.
+LONG_QUESTION = "x" * 10_001
 
 
 @pytest.mark.parametrize(
@@ -158,9 +160,17 @@ LONG = "x" * 2001
         ({"correct": ["A", "E"]}, "correct", "Đáp án “E” trỏ tới phương án trống."),
         ({"correct": ["Z"]}, "correct", "không phải chữ cái của phương án (A–F)"),
         ({"difficulty": "9"}, "difficulty", "Mức độ “9” không hợp lệ"),
-        ({"text": LONG}, "text", "Nội dung dài 2001 ký tự, vượt giới hạn 2000 ký tự."),
-        ({"option_c": LONG}, "option_c", "Nội dung dài 2001 ký tự"),
-        ({"explanation": LONG}, "explanation", "Nội dung dài 2001 ký tự"),
+        (
+            {"text": LONG_QUESTION},
+            "text",
+            "Câu hỏi dài 10.001 ký tự, vượt giới hạn 10.000 ký tự của một câu hỏi.",
+        ),
+        (
+            {"option_c": LONG},
+            "option_c",
+            "Phương án dài 2.001 ký tự, vượt giới hạn 2.000 ký tự của một phương án.",
+        ),
+        ({"explanation": LONG}, "explanation", "Nội dung dài 2.001 ký tự"),
         (
             {"text": "  câu hỏi số 2 về   thủ tục HÀNH CHÍNH? "},
             "text",

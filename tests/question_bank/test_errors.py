@@ -77,7 +77,7 @@ def test_duplicate_against_existing_keys():
 
 
 def test_text_too_long_names_the_column():
-    limits = Limits(max_text_length=10)
+    limits = Limits(max_text_length=10, max_option_length=10)
     result = read(
         question_row(1, "Ngắn?", "x", "y" * 11, **{"Giải thích": "z" * 11}), limits=limits
     )
@@ -88,8 +88,8 @@ def test_text_too_long_names_the_column():
     assert "11 ký tự" in result.errors[0].message
 
 
-def test_default_text_limit_is_2000():
-    result = read(question_row(1, "x" * 2000, "a", "b"), question_row(2, "y" * 2001, "a", "b"))
+def test_default_question_limit_is_10000():
+    result = read(question_row(1, "x" * 10_000, "a", "b"), question_row(2, "y" * 10_001, "a", "b"))
     assert triples(result) == [(5, "Câu hỏi", "text_too_long")]
 
 

@@ -1,7 +1,9 @@
 """Cell values for exports: text that stays text, and masked personal numbers.
 
 The text rules (formula-safe, cleaned, length-capped) are question_bank/cells.py's, the one
-text writer every xlsx of the application shares; this module makes write-only cells of them.
+text writer every xlsx of the application shares. The exports' sheet writer (workbook.py)
+applies them to the XML it writes; the helpers below make openpyxl write-only cells of them,
+for any sheet still written with openpyxl.
 """
 
 from openpyxl.cell import WriteOnlyCell
