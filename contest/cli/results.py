@@ -1,4 +1,5 @@
-"""`flask --app contest results export …`: the judges' Excel exports from the command line."""
+"""`flask --app contest results export …`: the judges' Excel exports from the command line;
+`flask --app contest results verify FILE.xlsx`: a published file's seal, recomputed."""
 
 import sys
 from pathlib import Path
@@ -13,9 +14,12 @@ from contest.models import Agency, Round
 from contest.models.user import GROUP_LABELS
 from contest.results.exports.round_exports import KINDS, export_round
 from contest.results.round_stats import descendant_ids
+from contest.results.seal_check import UnreadableFile, check_file
 from contest.web.timekeeping import app_now
 
-results_cli = AppGroup("results", help="A round's results: exports for the judges.")
+results_cli = AppGroup(
+    "results", help="A round's results: exports for the judges, and checking a published file."
+)
 
 
 @results_cli.command("export")
@@ -61,3 +65,24 @@ def export(round_id, kind, out, group, agency_code, public):
         COMMAND_LINE, kind, count, "round", round_.id, copy=copy, filters=filters, file=out.name
     )
     click.echo(f"Đã xuất {count} dòng ({KINDS[kind].lower()}) ra {out}.")
+
+
+@results_cli.command("verify")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def verify(path: Path):
+    """Recompute a published ranking or prize list's seal from the file alone and compare it
+    with the stored publication (docs/results-seal.md). Messages are Vietnamese; exit status 0
+    when both match, 1 otherwise."""
+    try:
+        verdict = check_file(path.read_bytes(), path.name)
+    except UnreadableFile as error:
+        click.echo(f"{path.name}: {error}", err=True)
+        sys.exit(1)
+    for line in verdict.lines:
+        click.echo(line)
+    click.echo(
+        "KẾT LUẬN: tệp đúng như đã công bố."
+        if verdict.ok
+        else "KẾT LUẬN: tệp KHÔNG đúng như đã công bố."
+    )
+    sys.exit(0 if verdict.ok else 1)

@@ -2,8 +2,9 @@
 erasure on request or at the end of retention, and what the privacy notice says.
 
 Erasure keeps the account's row (pseudonymous), its attempts and round entries, so that every
-published ranking stays as published: a publication's SHA-256 covers account ids, never names
-(contest.results.service.SNAPSHOT_FIELDS), and `verify` still agrees after an erasure. It is
+published ranking stays as published: the person's fields of their published lines are blanked
+but each line keeps its digest (contest.results.snapshot.erase_person_lines), so `verify` and
+a published file's seal still agree after an erasure. It is
 refused while the person holds a prize in a closed round whose results are not published yet:
 the prize decision still needs to know who they are.
 
@@ -40,6 +41,7 @@ from contest.models import (
 )
 from contest.models.user import GENDER_LABELS, GROUP_LABELS
 from contest.results.service import compute_prizes, round_closed
+from contest.results.snapshot import erase_person_lines
 from contest.text import nfc
 from question_bank.cells import set_text
 from question_bank.models import LETTERS
@@ -382,6 +384,9 @@ def _erase(user: User, now: datetime) -> tuple[int, int]:
     """Empty the person's fields, their history and their roster lines, and lock the account;
     no commit. Returns how many history lines were emptied and roster lines removed."""
     roster_lines = _erase_roster_lines(user)
+    # Published lines freeze the person's data: blank it there too; each line keeps its
+    # digest, so every seal still verifies (docs/results-seal.md).
+    erase_person_lines(user.id)
     user.full_name = pseudonym(user.id)
     for name in ERASED_FIELDS[1:]:
         setattr(user, name, None)

@@ -6,7 +6,7 @@ order and with the meaning given in `contest.domain.ranking`.
 import operator
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import reduce
 
 from sqlalchemy import false, func, select
@@ -17,6 +17,7 @@ from contest.domain.ranking import (
     PREDICTION,
     STEP_BY_NAME,
     STEPS,
+    SUBMITTED,
     Entry,
     shared_ranks,
     sort_key,
@@ -140,10 +141,17 @@ def ranking_select(scope: Scope, agency_ids: Sequence[int] | None = None) -> Sel
     return in_scope(query, scope, agency_ids).order_by(*order, RoundEntry.user_id)
 
 
+def to_ms(moment: datetime) -> datetime:
+    """Submission times are compared to the millisecond, the precision every file and page
+    shows: two entries handed in within the same millisecond tie on that step."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
 def entry_key(entry, scope: Scope) -> tuple:
     """The sort key of an entry, or of a row with the entry's columns."""
+    submitted = to_ms(entry.submitted_at)
     domain_entry = Entry(
-        entry.user_id, entry.correct_count, entry.prediction, entry.duration_ms, entry.submitted_at
+        entry.user_id, entry.correct_count, entry.prediction, entry.duration_ms, submitted
     )
     return sort_key(domain_entry, scope.chain, scope.round.prediction_actual)
 
@@ -182,6 +190,10 @@ def step_conditions(step: str, value, scope: Scope) -> tuple:
         # No freeze has begun: every error is NULL, none better (see ranked_steps).
         return RoundEntry.prediction_error.is_(None), None
     column = RANKING_COLUMNS[step]
+    if step == SUBMITTED:
+        # The key holds the millisecond: equal is anywhere within it (ORDER BY the column
+        # keeps such entries next to each other).
+        return (column >= value) & (column < value + timedelta(milliseconds=1)), column < value
     if STEP_BY_NAME[step].higher_is_better:
         # The sort key holds the value negated, so that every part sorts ascending.
         return column == -value, column > -value

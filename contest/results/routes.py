@@ -7,6 +7,7 @@ import tempfile
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -21,11 +22,13 @@ from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.prizes import ONE_PRIZE_PER_PERSON_RULE
 from contest.domain.statistics import BAND_LABELS, BANDS, COLLECTIVE_MEASURES
 from contest.extensions import db
+from contest.jobs import exports as export_jobs
+from contest.jobs import queue as job_queue
 from contest.models import Contest, Round
 from contest.models.user import GROUP_LABELS
 from contest.paging import clamp_page
 from contest.results import contest_prizes as contest_prize_rules
-from contest.results import round_stats
+from contest.results import republish, round_stats, seal
 from contest.results import service as results
 from contest.results.contest_list import judged_contests
 from contest.results.exports.round_exports import KINDS, XLSX_MIMETYPE, export_round, file_name
@@ -40,6 +43,21 @@ from contest.web.timekeeping import app_grace, app_now
 bp = Blueprint("judge", __name__)
 require_role(bp, lambda user: user.is_judge)
 PAGE_SIZE = 100
+
+
+@bp.app_template_filter("mm_ss_ms")
+def mm_ss_ms(milliseconds: int | None) -> str:
+    """Time taken as mm:ss.mmm: the precision the ranking compares, on every page."""
+    return seal.duration_text(milliseconds)
+
+
+@bp.app_template_filter("vn_datetime_ms")
+def vn_datetime_ms(moment) -> str:
+    """A submission time in Vietnam time to the millisecond the ranking compares."""
+    if moment is None:
+        return ""
+    local = moment + seal.VIETNAM
+    return f"{local:%H:%M:%S}.{local.microsecond // 1000:03d} {local:%d/%m/%Y}"
 
 
 @bp.route("/")
@@ -172,6 +190,26 @@ def change_status(round_id: int):
     return redirect(url_for("judge.ranking", round_id=round_.id))
 
 
+@bp.route("/vong/<int:round_id>/cong-bo-lai")
+def republish_preview(round_id: int):
+    """Organizers only: before publishing again, the lines whose rank or prize would change,
+    then the reason and the button."""
+    if not current_user.is_organizer:
+        abort(403)
+    round_ = db.get_or_404(Round, round_id)
+    publication = results.latest_publication(round_.id)
+    if publication is None or round_.results_status != "published":
+        flash("Vòng thi chưa công bố kết quả: chưa có gì để công bố lại.", "info")
+        return redirect(url_for("judge.ranking", round_id=round_.id))
+    return render_template(
+        "results/republish.html",
+        round=round_,
+        preview=republish.preview(round_, publication),
+        prize_labels=PRIZE_LABELS,
+        closed=results.round_closed(round_, app_now(), app_grace()),
+    )
+
+
 @bp.route("/vong/<int:round_id>/xuat/<kind>.xlsx")
 def export(round_id: int, kind: str):
     """Download an Excel export. Judges get phone and CCCD numbers; `cong_khai=1` masks them
@@ -182,6 +220,21 @@ def export(round_id: int, kind: str):
     group, agency_id, _page = ranking_filters()
     agency_ids = round_stats.descendant_ids(agency_id) if agency_id else None
     public = request.args.get("cong_khai") == "1"
+    # Large exports (a cheap count) become background jobs: the judge lands on the job's page.
+    jobs = job_queue.of(current_app)
+    rows = export_jobs.estimated_rows(round_, kind, group, agency_ids)
+    if export_jobs.is_large(rows, jobs.settings):
+        wanted = export_jobs.ExportRequest(round_.id, kind, not public, group, agency_id)
+        job, created = export_jobs.request_export(
+            wanted, current_user.id, rows, jobs.settings, jobs.send
+        )
+        flash(
+            "Tệp lớn đang được xuất ở máy xử lý nền; trang này tự cập nhật."
+            if created
+            else "Tệp này đang được xuất theo yêu cầu trước của bạn.",
+            "info",
+        )
+        return redirect(url_for("jobs.show", job_id=job.id))
     # Written to a temporary file, not memory: a full ranking can be hundreds of thousands of rows.
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
     handle.close()
@@ -208,7 +261,7 @@ def export(round_id: int, kind: str):
         handle.name,
         mimetype=XLSX_MIMETYPE,
         as_attachment=True,
-        download_name=file_name(round_, kind, now),
+        download_name=file_name(round_, kind, now, public=public),
         max_age=0,
     )
     response.headers["Cache-Control"] = "private, no-store"

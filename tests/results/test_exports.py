@@ -132,6 +132,10 @@ def column(sheet, header: str) -> list:
     return [row[index] for row in data(sheet)]
 
 
+def headers(sheet) -> list:
+    return [cell.value for cell in sheet[HEADER_ROW]]
+
+
 def ranked(sheet) -> list[tuple]:
     return list(zip(column(sheet, "Hạng"), column(sheet, "Họ và tên"), strict=True))
 
@@ -163,7 +167,7 @@ def test_draft_ranking_by_hand(app, closed_round):
         assert titles[7] is None and sheet.cell(1, 1).font.b
         assert sheet.cell(HEADER_ROW, 1).value == "Hạng" and sheet.cell(HEADER_ROW, 1).font.b
         assert sheet.freeze_panes == f"A{FIRST}"
-        assert sheet.auto_filter.ref == f"A{HEADER_ROW}:R{HEADER_ROW + 8}"
+        assert sheet.auto_filter.ref == f"A{HEADER_ROW}:T{HEADER_ROW + 8}"
         assert sheet.column_dimensions["C"].width == 26
         assert ranked(sheet) == RANKING
         assert column(sheet, "Sai số dự đoán") == [0, 0, 2, 2, None, 0, 0, 0]
@@ -175,28 +179,32 @@ def test_draft_ranking_by_hand(app, closed_round):
         assert column(sheet, "Được xét giải")[:2] == ["Không", "Có"]
         assert column(sheet, "Hạng trong nhóm đối tượng") == [1, 2, 3, 4, 1, 2, 2, 5]
         first = data(sheet)[0]
-        assert first[1:6] == (
+        assert first[1:8] == (
             people()["Dung"].id,
             "Dung",
             datetime(1990, 1, 4),
+            "HUYEN",
             "UBND huyện A",
+            None,
             "Cán bộ, công chức, viên chức",
         )
+        assert column(sheet, "Mã cơ quan cấp trên")[1:3] == ["HUYEN", "HUYEN"]  # An, Cường
         # Dung: started 09:01 in Vietnam, handed in 100 s later.
         assert column(sheet, "Nộp bài lúc (giờ Việt Nam)")[0] == datetime(2025, 11, 16, 9, 2, 40)
-        assert column(sheet, "Thời gian làm bài (phút:giây)")[0] == timedelta(seconds=100)
+        assert column(sheet, "Thời gian làm bài (phút:giây.mili giây)")[0] == timedelta(seconds=100)
         assert column(sheet, "Lượt thi thứ") == [1] * 8
         assert column(sheet, "Số điện thoại")[0] == "0912000003"
         assert column(sheet, "Số CCCD")[0] == "001090000003"
         assert_formats(sheet)
 
 
-def assert_formats(sheet):
+def assert_formats(sheet, public=False):
     row = {cell.column_letter: cell for cell in sheet[FIRST]}
     headers = {cell.value: cell.column_letter for cell in sheet[HEADER_ROW]}
-    assert row[headers["Ngày sinh"]].number_format == "dd/mm/yyyy"
-    assert row[headers["Nộp bài lúc (giờ Việt Nam)"]].number_format == "dd/mm/yyyy hh:mm:ss"
-    assert row[headers["Thời gian làm bài (phút:giây)"]].number_format == "[mm]:ss.000"
+    if not public:
+        assert row[headers["Ngày sinh"]].number_format == "dd/mm/yyyy"
+    assert row[headers["Nộp bài lúc (giờ Việt Nam)"]].number_format == "dd/mm/yyyy hh:mm:ss.000"
+    assert row[headers["Thời gian làm bài (phút:giây.mili giây)"]].number_format == "[mm]:ss.000"
 
 
 def test_published_ranking_is_the_snapshot_with_its_sha256(app, closed_round):
@@ -212,10 +220,12 @@ def test_published_ranking_is_the_snapshot_with_its_sha256(app, closed_round):
         assert "bản công khai" in sheet.cell(3, 1).value
         assert ranked(sheet) == RANKING
         assert column(sheet, "Sai số dự đoán") == [0, 0, 2, 2, None, 0, 0, 0]
-        assert column(sheet, "Số điện thoại")[0] == "0912***003"
+        assert column(sheet, "Số điện thoại")[0] == "*******003"
         assert column(sheet, "Số CCCD")[0] == "001******003"
+        assert column(sheet, "Năm sinh") == [1990] * 8 and "Ngày sinh" not in headers(sheet)
         assert column(sheet, "Lượt thi thứ") == [1] * 8
-        assert_formats(sheet)
+        assert column(sheet, "Số thứ tự niêm phong") == list(range(1, 9))
+        assert_formats(sheet, public=True)
 
 
 @pytest.mark.parametrize("published", [False, True])
@@ -224,11 +234,15 @@ def test_filters_keep_ranks(app, closed_round, published):
         publish(closed_round) if published else freeze(closed_round)
         by_group = export(closed_round, "ranking", group="nhan_dan")
         assert "đối tượng: Nhân dân" in by_group.cell(3, 1).value
-        assert ranked(by_group) == [(1, "Em"), (2, "Giang"), (2, "Hà")]
+        # Published, a line keeps its sealed rank; its group's rank is its own column.
+        first = 5 if published else 1
+        assert ranked(by_group) == [(first, "Em"), (first + 1, "Giang"), (first + 1, "Hà")]
+        assert column(by_group, "Hạng trong nhóm đối tượng") == [1, 2, 2]
         by_agency = export(closed_round, "ranking", agency_ids=[people()["An"].agency_id])
         assert "cơ quan, đơn vị: UBND xã B" in by_agency.cell(3, 1).value
         assert ranked(by_agency) == [(2, "An"), (3, "Cường"), (8, "Khoa")]
-        assert by_agency.auto_filter.ref == f"A{HEADER_ROW}:R{HEADER_ROW + 3}"
+        last = "V" if published else "T"  # published: its place and receipt code too
+        assert by_agency.auto_filter.ref == f"A{HEADER_ROW}:{last}{HEADER_ROW + 3}"
 
 
 @pytest.mark.parametrize("published", [False, True])
@@ -237,12 +251,14 @@ def test_prize_list_by_group_then_level(app, closed_round, published):
         publish(closed_round) if published else freeze(closed_round)
         sheet = export(closed_round, "prizes")
         assert sheet.cell(2, 1).value.startswith("Danh sách đạt giải")
-        assert [row[:3] + (row[4],) for row in data(sheet)] == PRIZES
+        shown = ("Đối tượng", "Giải", "Hạng trong nhóm đối tượng", "Họ và tên")
+        assert list(zip(*(column(sheet, name) for name in shown), strict=True)) == PRIZES
         only = export(closed_round, "prizes", group="nhan_dan", agency_ids=[])
         assert data(only) == []
-        assert only.auto_filter.ref == f"A{HEADER_ROW}:P{HEADER_ROW + 1}"
+        last = "V" if published else "S"
+        assert only.auto_filter.ref == f"A{HEADER_ROW}:{last}{HEADER_ROW + 1}"
         commune = export(closed_round, "prizes", agency_ids=[people()["An"].agency_id])
-        assert [row[4] for row in data(commune)] == ["An", "Cường", "Khoa"]
+        assert column(commune, "Họ và tên") == ["An", "Cường", "Khoa"]
 
 
 def test_agencies_rolled_up_and_ranked(app, closed_round):
@@ -252,25 +268,27 @@ def test_agencies_rolled_up_and_ranked(app, closed_round):
         assert "xếp hạng theo tỷ lệ tham gia" in sheet.cell(2, 1).value
         rows = data(sheet)
         # Commune: An, Cường, Khoa (40 correct, 2 perfect) of 80; district adds Bình, Dung.
-        assert rows[0] == (1, "XA", "UBND xã B", "UBND huyện A", "Sở, ban, ngành", 80, 3, 3, 3,
-                           0.0375, pytest.approx(40 / 3), 2)  # fmt: skip
-        assert rows[1] == (2, "HUYEN", "UBND huyện A", None, "Sở, ban, ngành", 160, 5, 2, 5,
-                           0.03125, 16, 4)  # fmt: skip
-        assert rows[2][:7] == (None, "SO", "Sở không biên chế", None, "Sở, ban, ngành", None, 0)
-        assert sheet.cell(FIRST, 10).number_format == "0.00%"
+        assert rows[0] == (1, "XA", "UBND xã B", "UBND huyện A", "HUYEN", "Sở, ban, ngành", 80,
+                           3, 3, 3, 0.0375, pytest.approx(40 / 3), 2)  # fmt: skip
+        assert rows[1] == (2, "HUYEN", "UBND huyện A", None, None, "Sở, ban, ngành", 160, 5, 2,
+                           5, 0.03125, 16, 4)  # fmt: skip
+        assert rows[2][:8] == (
+            None, "SO", "Sở không biên chế", None, None, "Sở, ban, ngành", None, 0
+        )  # fmt: skip
+        assert sheet.cell(FIRST, 11).number_format == "0.00%"
         # The same figures as the judges' agency page.
         round_ = db.session.get(Round, closed_round)
         page = {line.agency.code: line for line in round_stats.agency_table(round_)}
         for row in rows:
             total = page[row[1]].total
-            assert (row[0], row[6], row[8], row[11]) == (
+            assert (row[0], row[7], row[9], row[12]) == (
                 page[row[1]].rank,
                 total.participants,
                 total.entries,
                 total.perfect,
             )
         citizens = data(export(closed_round, "agencies", group="nhan_dan"))
-        assert [row[6] for row in citizens] == [0, 0, 0]
+        assert [row[7] for row in citizens] == [0, 0, 0]
 
 
 def test_entries_every_finished_attempt(app, closed_round):
@@ -283,19 +301,19 @@ def test_entries_every_finished_attempt(app, closed_round):
         rows = data(sheet)
         assert len(rows) == 9
         an_rows = [row for row in rows if row[1] == an.id]
-        assert [(r[7], r[11], r[14], r[15], r[16]) for r in an_rows] == [
+        assert [(r[9], r[13], r[16], r[17], r[18]) for r in an_rows] == [
             (1, 20, 8, "Có", "Tốt nhất: nhiều câu trả lời đúng hơn"),
             (2, 15, 9, "Không", None),
         ]
         first = an_rows[0]
-        assert first[2:7] == ("An", datetime(1990, 1, 1), "UBND xã B", "Cán bộ, công chức, viên chức", "Có")  # fmt: skip
-        assert first[8:11] == (
+        assert first[2:9] == ("An", 1990, "XA", "UBND xã B", "HUYEN", "Cán bộ, công chức, viên chức", "Có")  # fmt: skip
+        assert first[10:13] == (
             datetime(2025, 11, 16, 9, 5),
             datetime(2025, 11, 16, 9, 10),
             "Đã nộp bài",
         )
-        assert (first[12], first[13]) == (20, 300_000)
-        assert (first[17], first[18]) == ("0912***000", "001******000")
+        assert (first[14], first[15]) == (20, 300_000)
+        assert (first[19], first[20]) == ("*******000", "001******000")
         attempt_ids = (
             db.session.execute(select(Attempt.id).order_by(Attempt.user_id, Attempt.number))
             .scalars()
@@ -393,8 +411,8 @@ def test_libreoffice_shows_hostile_text_as_text(app, hostile_round, tmp_path):
     assert rows[0][0] == "@Cuộc thi" and rows[1][0].endswith("=1+1 vòng thử")
     shown_names = [row[2] for row in rows[HEADER_ROW:]]
     assert sorted(shown_names) == sorted(HOSTILE.values())
-    assert rows[HEADER_ROW][11] == "01:40.000"  # duration as minutes:seconds
-    assert rows[HEADER_ROW][12].startswith("16/11/2025 ")  # day first
+    assert rows[HEADER_ROW][13] == "01:40.000"  # duration as minutes:seconds
+    assert rows[HEADER_ROW][14].startswith("16/11/2025 ")  # day first
 
 
 def test_cli_writes_the_file(app, runner, closed_round, tmp_path):
@@ -404,7 +422,7 @@ def test_cli_writes_the_file(app, runner, closed_round, tmp_path):
     assert result.exit_code == 0, result.output
     assert "5 dòng" in result.output
     sheet = openpyxl.load_workbook(out).active
-    assert column(sheet, "Số điện thoại")[0] == "0912***003"
+    assert column(sheet, "Số điện thoại")[0] == "*******003"
     result = runner.invoke(args=[*args, "--out", str(out), "--agency", "HUYEN"])
     assert result.exit_code == 0 and "5 dòng" in result.output
     assert column(openpyxl.load_workbook(out).active, "Số điện thoại")[0] == "0912000003"

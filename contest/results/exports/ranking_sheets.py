@@ -1,8 +1,13 @@
 """The individual ranking and the prize list, from the published snapshot or the live ranking.
 
-A published round is exported from its latest publication's snapshot (so the file matches the
-SHA-256 in its title, whatever happened to the live data since); a round not yet published
-from `iter_ranking`, with prizes from `compute_prizes`: the same ranking the pages show.
+A published round is exported from its latest publication's snapshot alone (no live row is
+read: the file matches its seal whatever happened to the live data since, and carries what is
+needed to recompute it, contest.results.seal); a round not yet published from `iter_ranking`,
+with prizes from `compute_prizes`: the same ranking the pages show.
+
+The columns of a published line are the seal's fields (SEALED_HEADERS names each field's
+column, which `contest.results.seal_check` reads back); «Mã người dự thi» is shown but not
+sealed (a database id).
 """
 
 from collections.abc import Callable, Iterator
@@ -13,19 +18,29 @@ from typing import NamedTuple
 from sqlalchemy import case, select
 
 from contest.domain.clock import to_vietnam
-from contest.domain.prizes import LABELS as PRIZE_LABELS
 from contest.domain.prizes import LEVELS
 from contest.extensions import db
-from contest.models import Agency, Attempt, ResultPublication, Round, RoundEntry, SnapshotRow, User
-from contest.results.exports.cells import mask_national_id, mask_phone
-from contest.results.exports.workbook import COUNT, DATE, DATETIME, DURATION, INTEGER, TEXT, Column
+from contest.models import ResultPublication, Round, RoundEntry, SnapshotRow
+from contest.results import seal
+from contest.results.exports.workbook import (
+    COUNT,
+    DATE,
+    DATETIME_MS,
+    DURATION,
+    INTEGER,
+    TEXT,
+    Column,
+)
 from contest.results.ranking import Scope, iter_ranking, ranking_page
 from contest.results.service import compute_prizes
+from contest.results.snapshot import agency_directory
 
 BATCH = 2000
 PAGE = 200
-GROUP_NAMES = {"can_bo": "Cán bộ, công chức, viên chức", "nhan_dan": "Nhân dân"}
-YES_NO = {True: "Có", False: "Không"}
+# The words a sealed line shows are the seal's own (its canonical text holds them).
+GROUP_NAMES = seal.GROUP_TEXT
+YES_NO = seal.YES_NO_TEXT
+PRIZE_LABELS = seal.PRIZE_TEXT
 
 
 class Line(NamedTuple):
@@ -34,7 +49,7 @@ class Line(NamedTuple):
     rank: int
     group_rank: int
     user_id: int
-    full_name: str
+    full_name: str | None
     date_of_birth: date | None
     phone: str | None
     national_id: str | None
@@ -50,19 +65,59 @@ class Line(NamedTuple):
     submitted_at: datetime
     attempt_number: int
     prize: str | None
+    agency_code: str | None = None
+    agency_parent_code: str | None = None
+    # Published lines only: the line's place in the publication and its digest.
+    position: int | None = None
+    line_digest: str | None = None
 
 
 Field = tuple[Column, Callable[[Line], object]]
 
+# The column of each sealed field (contest.results.seal.FIELDS), as both copies head it; the
+# judges' copy shows the full birth date, phone and CCCD where the public one shows the year
+# and masked numbers (the seal covers the public values: the verifier masks the judges' own).
+POSITION = "Số thứ tự niêm phong"
+FULL_NAME = "Họ và tên"
+BIRTH_DATE, BIRTH_YEAR = "Ngày sinh", "Năm sinh"
+PHONE, NATIONAL_ID = "Số điện thoại", "Số CCCD"
+SUBMITTED = "Nộp bài lúc (giờ Việt Nam)"
+DURATION_HEADER = "Thời gian làm bài (phút:giây.mili giây)"
+RECEIPT = "Mã biên nhận"
+SEALED_HEADERS = {
+    "position": POSITION,
+    "rank": "Hạng",
+    "group": "Đối tượng",
+    "group_rank": "Hạng trong nhóm đối tượng",
+    "prize": "Giải",
+    "full_name": FULL_NAME,
+    "agency_code": "Mã cơ quan, đơn vị",
+    "agency_name": "Cơ quan, đơn vị",
+    "agency_parent_code": "Mã cơ quan cấp trên",
+    "prize_eligible": "Được xét giải",
+    "attempt_number": "Lượt thi thứ",
+    "correct": "Số câu đúng",
+    "questions": "Số câu hỏi",
+    "prediction": "Dự đoán",
+    "prediction_error": "Sai số dự đoán",
+    "duration_ms": DURATION_HEADER,
+    "submitted_at": SUBMITTED,
+}
+
+
+def shown_name(line: Line) -> str:
+    return seal.ERASED_NAME if line.full_name is None else line.full_name
+
 
 def person_fields(for_judges: bool) -> list[Field]:
-    phone = attrgetter("phone") if for_judges else lambda line: mask_phone(line.phone)
-    national_id = (
-        attrgetter("national_id") if for_judges else lambda line: mask_national_id(line.national_id)
-    )
+    if for_judges:
+        phone, national_id = attrgetter("phone"), attrgetter("national_id")
+    else:
+        phone = lambda line: seal.masked_phone(line.phone)  # noqa: E731
+        national_id = lambda line: seal.masked_national_id(line.national_id)  # noqa: E731
     return [
-        (Column("Số điện thoại", TEXT, 14), phone),
-        (Column("Số CCCD", TEXT, 16), national_id),
+        (Column(PHONE, TEXT, 14), phone),
+        (Column(NATIONAL_ID, TEXT, 16), national_id),
     ]
 
 
@@ -72,77 +127,114 @@ def result_fields() -> list[Field]:
         (Column("Số câu hỏi", INTEGER, 8), attrgetter("question_count")),
         (Column("Dự đoán", COUNT, 11), attrgetter("prediction")),
         (Column("Sai số dự đoán", COUNT, 11), attrgetter("prediction_error")),
-        (Column("Thời gian làm bài (phút:giây)", DURATION, 13), attrgetter("duration_ms")),
-        (
-            Column("Nộp bài lúc (giờ Việt Nam)", DATETIME, 20),
-            lambda line: to_vietnam(line.submitted_at),
-        ),
+        (Column(DURATION_HEADER, DURATION, 14), attrgetter("duration_ms")),
+        (Column(SUBMITTED, DATETIME_MS, 23), lambda line: to_vietnam(line.submitted_at)),
         (Column("Lượt thi thứ", INTEGER, 8), attrgetter("attempt_number")),
     ]
 
 
-def identity_fields() -> list[Field]:
+def birth_field(for_judges: bool) -> Field:
+    if for_judges:
+        return (Column(BIRTH_DATE, DATE, 12), attrgetter("date_of_birth"))
+    return (
+        Column(BIRTH_YEAR, INTEGER, 8),
+        lambda line: line.date_of_birth.year if line.date_of_birth else None,
+    )
+
+
+def identity_fields(for_judges: bool) -> list[Field]:
     return [
         (Column("Mã người dự thi", INTEGER, 10), attrgetter("user_id")),
-        (Column("Họ và tên", TEXT, 26), attrgetter("full_name")),
-        (Column("Ngày sinh", DATE, 12), attrgetter("date_of_birth")),
-        (Column("Cơ quan, đơn vị", TEXT, 32), attrgetter("agency_name")),
+        (Column(FULL_NAME, TEXT, 26), shown_name),
+        birth_field(for_judges),
+        *agency_fields(),
     ]
 
 
-def ranking_fields(for_judges: bool) -> list[Field]:
+def agency_fields() -> list[Field]:
+    """The agency's code and its parent's code beside its name: two communes can share one."""
     return [
+        (Column("Mã cơ quan, đơn vị", TEXT, 12), attrgetter("agency_code")),
+        (Column("Cơ quan, đơn vị", TEXT, 32), attrgetter("agency_name")),
+        (Column("Mã cơ quan cấp trên", TEXT, 12), attrgetter("agency_parent_code")),
+    ]
+
+
+def seal_fields(published: bool) -> tuple[list[Field], list[Field]]:
+    """(first, last) columns of a published line: its place and its receipt code."""
+    if not published:
+        return [], []
+
+    def receipt(line: Line) -> str | None:
+        # Lines published before the seal's method 2 have no digest, so no receipt code.
+        return seal.receipt_display(seal.receipt(line.line_digest)) if line.line_digest else None
+
+    return (
+        [(Column(POSITION, INTEGER, 9), attrgetter("position"))],
+        [(Column(RECEIPT, TEXT, 16), receipt)],
+    )
+
+
+def ranking_fields(for_judges: bool, published: bool = False) -> list[Field]:
+    first, last = seal_fields(published)
+    return [
+        *first,
         (Column("Hạng", INTEGER, 7), attrgetter("rank")),
-        *identity_fields(),
+        *identity_fields(for_judges),
         (Column("Đối tượng", TEXT, 16), lambda line: GROUP_NAMES.get(line.participant_group)),
         (Column("Hạng trong nhóm đối tượng", INTEGER, 10), attrgetter("group_rank")),
         *result_fields(),
         (Column("Giải", TEXT, 18), lambda line: PRIZE_LABELS.get(line.prize)),
         (Column("Được xét giải", TEXT, 9), lambda line: YES_NO[bool(line.prize_eligible)]),
         *person_fields(for_judges),
+        *last,
     ]
 
 
-def prize_fields(for_judges: bool) -> list[Field]:
+def prize_fields(for_judges: bool, published: bool = False) -> list[Field]:
+    first, last = seal_fields(published)
+    rank = [(Column("Hạng", INTEGER, 7), attrgetter("rank"))] if published else []
     return [
+        *first,
         (Column("Đối tượng", TEXT, 16), lambda line: GROUP_NAMES.get(line.participant_group)),
         (Column("Giải", TEXT, 18), lambda line: PRIZE_LABELS.get(line.prize)),
         (Column("Hạng trong nhóm đối tượng", INTEGER, 10), attrgetter("group_rank")),
-        *identity_fields(),
+        *identity_fields(for_judges),
+        *rank,
         *result_fields(),
+        (Column("Được xét giải", TEXT, 9), lambda line: YES_NO[bool(line.prize_eligible)]),
         *person_fields(for_judges),
+        *last,
     ]
 
 
 def snapshot_select(publication: ResultPublication):
-    """The snapshot's lines joined with what they show, in the order of `Line`."""
-    return (
-        select(
-            SnapshotRow.rank,
-            SnapshotRow.group_rank,
-            SnapshotRow.user_id,
-            User.full_name,
-            User.date_of_birth,
-            User.phone,
-            User.national_id,
-            User.prize_eligible,
-            SnapshotRow.participant_group,
-            SnapshotRow.agency_id,
-            Agency.name,
-            SnapshotRow.correct_count,
-            Attempt.question_count,
-            SnapshotRow.prediction,
-            SnapshotRow.prediction_error,
-            SnapshotRow.duration_ms,
-            SnapshotRow.submitted_at,
-            Attempt.number,
-            SnapshotRow.prize,
-        )
-        .join(User, User.id == SnapshotRow.user_id)
-        .join(Attempt, Attempt.id == SnapshotRow.attempt_id)
-        .outerjoin(Agency, Agency.id == SnapshotRow.agency_id)
-        .where(SnapshotRow.publication_id == publication.id)
-    )
+    """The snapshot's lines, in the order of `Line`: the snapshot only, never a live row."""
+    return select(
+        SnapshotRow.rank,
+        SnapshotRow.group_rank,
+        SnapshotRow.user_id,
+        SnapshotRow.full_name,
+        SnapshotRow.date_of_birth,
+        SnapshotRow.phone,
+        SnapshotRow.national_id,
+        SnapshotRow.prize_eligible,
+        SnapshotRow.participant_group,
+        SnapshotRow.agency_id,
+        SnapshotRow.agency_name,
+        SnapshotRow.correct_count,
+        SnapshotRow.question_count,
+        SnapshotRow.prediction,
+        SnapshotRow.prediction_error,
+        SnapshotRow.duration_ms,
+        SnapshotRow.submitted_at,
+        SnapshotRow.attempt_number,
+        SnapshotRow.prize,
+        SnapshotRow.agency_code,
+        SnapshotRow.agency_parent_code,
+        SnapshotRow.position,
+        SnapshotRow.line_digest,
+    ).where(SnapshotRow.publication_id == publication.id)
 
 
 def stream(query) -> Iterator[Line]:
@@ -151,12 +243,11 @@ def stream(query) -> Iterator[Line]:
 
 
 def published_lines(publication, group, agency_ids) -> Iterator[Line]:
+    """A publication's lines in published order. With a group, ranks stay as published (the
+    group's own rank is its column): the file shows the sealed values."""
     query = snapshot_select(publication)
     query = filtered(query, SnapshotRow.participant_group, SnapshotRow.agency_id, group, agency_ids)
-    lines = stream(query.order_by(SnapshotRow.position))
-    if group:  # ranks within the group are the ranks of this list
-        return (line._replace(rank=line.group_rank) for line in lines)
-    return lines
+    return stream(query.order_by(SnapshotRow.position))
 
 
 def published_prize_lines(publication, group, agency_ids) -> Iterator[Line]:
@@ -176,6 +267,7 @@ def filtered(query, group_column, agency_column, group, agency_ids):
 
 def draft_lines(round_: Round, group, agency_ids, prizes: dict[int, str]) -> Iterator[Line]:
     """The live ranking with group ranks worked out on the way, as the snapshot does."""
+    agencies = agency_directory()
     wanted = None if agency_ids is None else set(agency_ids)
     group_rank: dict[str, int] = {}
     last_key: dict[str, tuple] = {}
@@ -187,10 +279,11 @@ def draft_lines(round_: Round, group, agency_ids, prizes: dict[int, str]) -> Ite
             group_rank[name], last_key[name] = seen[name], row.key
         if wanted is not None and row.agency_id not in wanted:
             continue
-        yield draft_line(row, group_rank[name], prizes.get(row.user_id))
+        yield draft_line(row, group_rank[name], prizes.get(row.user_id), agencies)
 
 
-def draft_line(row, group_rank: int, prize: str | None) -> Line:
+def draft_line(row, group_rank: int, prize: str | None, agencies: dict) -> Line:
+    agency = agencies.get(row.agency_id)
     return Line(
         row.rank,
         group_rank,
@@ -211,6 +304,8 @@ def draft_line(row, group_rank: int, prize: str | None) -> Line:
         row.submitted_at,
         row.attempt_number,
         prize,
+        agency.code if agency else None,
+        agency.parent_code if agency else None,
     )
 
 
@@ -219,17 +314,20 @@ def draft_prize_lines(round_: Round, group, agency_ids) -> Iterator[Line]:
     group's top is read, page by page; the winners, a few dozen, are the only rows held."""
     prizes = compute_prizes(round_)
     groups = winner_groups(round_, prizes)
+    agencies = agency_directory()
     wanted = None if agency_ids is None else set(agency_ids)
     for name in sorted(set(groups.values())):
         if group and name != group:
             continue
         expected = sum(1 for g in groups.values() if g == name)
-        winners = group_winners(Scope(round_, name), prizes, expected)
+        winners = group_winners(Scope(round_, name), prizes, expected, agencies)
         winners.sort(key=lambda line: LEVELS.index(line.prize))  # stable: rank order kept
         yield from (w for w in winners if wanted is None or w.agency_id in wanted)
 
 
-def group_winners(scope: Scope, prizes: dict[int, str], expected: int, page=PAGE) -> list[Line]:
+def group_winners(
+    scope: Scope, prizes: dict[int, str], expected: int, agencies: dict, page=PAGE
+) -> list[Line]:
     # Pages, not `iter_ranking`: leaving a streamed result early would leave a server-side
     # cursor open on PostgreSQL.
     winners: list[Line] = []
@@ -238,7 +336,9 @@ def group_winners(scope: Scope, prizes: dict[int, str], expected: int, page=PAGE
         rows = ranking_page(scope, offset, page)
         if not rows:
             break
-        winners += [draft_line(r, r.rank, prizes[r.user_id]) for r in rows if r.user_id in prizes]
+        winners += [
+            draft_line(r, r.rank, prizes[r.user_id], agencies) for r in rows if r.user_id in prizes
+        ]
         offset += page
     return winners
 

@@ -6,7 +6,7 @@ SHA-256, or that it is a draft; the prediction's frozen actual value; the tie-br
 one empty row, the header on row `HEADER_ROW`, then the data, streamed in constant memory.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from os import PathLike
@@ -20,7 +20,7 @@ from contest.domain.statistics import COLLECTIVE_MEASURES
 from contest.extensions import db
 from contest.models import Agency, ResultPublication, Round
 from contest.models.user import GROUP_LABELS
-from contest.results.exports import ranking_sheets, round_sheets
+from contest.results.exports import ranking_sheets, round_sheets, seal_sheet
 from contest.results.exports.workbook import Column, SheetWriter, header_row, new_workbook, save
 from contest.results.service import compute_prizes, latest_publication
 from contest.text import thousands
@@ -58,6 +58,8 @@ TARGET_WORDS = {
     "entries": "số lượt thi",
 }
 TITLE_LINES = 7
+# Kinds whose published file is the publication's snapshot, with its «Niêm phong» sheet.
+SEALED_KINDS = ("ranking", "prizes")
 HEADER_ROW = header_row(TITLE_LINES)
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,13 +84,15 @@ def export_round(
     group: str | None = None,
     agency_ids: Sequence[int] | None = None,
     now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> int:
     """Write one export of a round as .xlsx to a path or binary file; return the data rows.
 
     kind: ranking | agencies | entries | prizes | questions. `for_judges` False masks phone
     and CCCD numbers. `group` limits to one participant group (ranks are then the group's);
     `agency_ids` keeps the rows of those agencies (ranks stay those of the whole scope; pass
-    an agency and everything below it for a district). `now` is naive UTC.
+    an agency and everything below it for a district). `now` is naive UTC. `progress`, when
+    given, is called with the data rows written so far every PROGRESS_ROWS rows (a job's page).
     """
     if kind not in KINDS:
         raise ValueError(f"unknown export kind: {kind}")
@@ -104,10 +108,14 @@ def export_round(
         latest_publication(round_.id),
     )
     columns, rows = sheet_content(request)
+    if progress is not None:
+        rows = reporting(rows, progress)
     book = new_workbook()
     writer = SheetWriter(book, KIND_BY_NAME[kind].sheet_name, columns, title_lines(request))
     count = writer.extend(rows)
     writer.close()
+    if request.publication is not None and request.kind in SEALED_KINDS:
+        seal_sheet.write(book, request.publication)
     save(book, out)
     return count
 
@@ -120,7 +128,7 @@ def sheet_content(request: Request) -> tuple[Sequence[Column], Iterable[Sequence
         return round_sheets.AGENCY_COLUMNS, round_sheets.agency_rows(round_, group, agencies)
     if request.kind == "entries":
         rows = round_sheets.entry_rows(round_, group, agencies, request.for_judges)
-        return round_sheets.ENTRY_COLUMNS, rows
+        return round_sheets.entry_columns(request.for_judges), rows
     return round_sheets.QUESTION_COLUMNS, round_sheets.question_rows(round_, group, agencies)
 
 
@@ -129,13 +137,13 @@ def fielded(request: Request):
     sheets, publication = ranking_sheets, request.publication
     args = (request.group, request.agency_ids)
     if request.kind == "ranking":
-        fields = sheets.ranking_fields(request.for_judges)
+        fields = sheets.ranking_fields(request.for_judges, publication is not None)
         if publication:
             lines = sheets.published_lines(publication, *args)
         else:
             lines = sheets.draft_lines(request.round, *args, compute_prizes(request.round))
     else:
-        fields = sheets.prize_fields(request.for_judges)
+        fields = sheets.prize_fields(request.for_judges, publication is not None)
         if publication:
             lines = sheets.published_prize_lines(publication, *args)
         else:
@@ -169,9 +177,10 @@ def filters_line(request: Request) -> str:
     parts.append("cơ quan, đơn vị: " + agency_names(request.agency_ids))
     if KIND_BY_NAME[request.kind].personal:
         parts.append(
-            "bản dành cho Ban Giám khảo (số điện thoại, CCCD đầy đủ)"
+            "bản dành cho Ban Giám khảo – Có dữ liệu cá nhân (ngày sinh, số điện thoại, CCCD"
+            " đầy đủ): không đăng, không gửi ra ngoài"
             if request.for_judges
-            else "bản công khai (số điện thoại, CCCD đã che một phần)"
+            else "bản công khai (chỉ năm sinh, 3 số cuối điện thoại, CCCD đã che một phần)"
         )
     return "Phạm vi: " + "; ".join(parts)
 
@@ -196,8 +205,10 @@ def publication_line(request: Request) -> str:
         f"Mã kiểm tra SHA-256 của bảng kết quả đã công bố: {publication.sha256} "
         f"(công bố lần {publication.version} lúc {when:%H:%M ngày %d/%m/%Y})"
     )
-    if request.kind not in ("ranking", "prizes"):
+    if request.kind not in SEALED_KINDS:
         line += "; bảng này tính từ dữ liệu bài thi lúc xuất"
+    else:
+        line += "; cách kiểm tra: trang «Niêm phong» của tệp này"
     return line
 
 
@@ -222,7 +233,25 @@ def chain(request: Request) -> list[str]:
     return list(request.round.ranking_chain)
 
 
-def file_name(round_: Round, kind: str, now: datetime | None = None) -> str:
-    """A download name: xep-hang-vong-1-20261123-1405.xlsx (Vietnam time)."""
+def file_name(
+    round_: Round, kind: str, now: datetime | None = None, *, public: bool = False
+) -> str:
+    """A download name: xep-hang-vong-1-20261123-1405.xlsx (Vietnam time); a public copy of a
+    kind that lists people ends in -cong-khai.xlsx, so it is never taken for the judges'."""
     local = to_vietnam(now or utcnow())
-    return f"{KIND_BY_NAME[kind].file_stem}-vong-{round_.number}-{local:%Y%m%d-%H%M}.xlsx"
+    stem = f"{KIND_BY_NAME[kind].file_stem}-vong-{round_.number}-{local:%Y%m%d-%H%M}"
+    if public and KIND_BY_NAME[kind].personal:
+        stem += "-cong-khai"
+    return f"{stem}.xlsx"
+
+
+# A background export reports its progress this often (a short UPDATE each time).
+PROGRESS_ROWS = 1000
+
+
+def reporting(rows: Iterable[Sequence], progress: Callable[[int], None]) -> Iterator[Sequence]:
+    """The rows as they are, calling `progress(rows written so far)` every PROGRESS_ROWS."""
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if count % PROGRESS_ROWS == 0:
+            progress(count)

@@ -8,7 +8,6 @@ from contest.domain.clock import to_vietnam
 from contest.domain.scoring import REASON_WORDING
 from contest.extensions import db
 from contest.models import (
-    Agency,
     Attempt,
     AttemptStatus,
     Round,
@@ -16,18 +15,19 @@ from contest.models import (
     User,
 )
 from contest.results import round_stats
-from contest.results.exports.cells import mask_national_id, mask_phone
 from contest.results.exports.ranking_sheets import BATCH, GROUP_NAMES, YES_NO, filtered
 from contest.results.exports.workbook import (
     COUNT,
     DATE,
-    DATETIME,
+    DATETIME_MS,
     DECIMAL,
     INTEGER,
     PERCENT,
     TEXT,
     Column,
 )
+from contest.results.seal import masked_national_id, masked_phone
+from contest.results.snapshot import agency_directory
 
 STATUS_NAMES = {"submitted": "Đã nộp bài", "expired": "Hết giờ, máy chủ tự thu bài"}
 
@@ -36,6 +36,7 @@ AGENCY_COLUMNS = (
     Column("Mã cơ quan, đơn vị", TEXT, 12),
     Column("Tên cơ quan, đơn vị", TEXT, 36),
     Column("Cơ quan cấp trên", TEXT, 28),
+    Column("Mã cơ quan cấp trên", TEXT, 12),
     Column("Loại", TEXT, 18),
     Column("Biên chế", COUNT, 10),
     Column("Người tham gia", COUNT, 11),
@@ -72,6 +73,7 @@ def agency_row(agency, by_id, standing: round_stats.AgencyStanding) -> list:
         agency.code,
         agency.name,
         parent.name if parent else None,
+        parent.code if parent else None,
         agency.kind,
         total.headcount or None,
         total.participants,
@@ -88,12 +90,14 @@ ENTRY_COLUMNS = (
     Column("Mã người dự thi", INTEGER, 10),
     Column("Họ và tên", TEXT, 26),
     Column("Ngày sinh", DATE, 12),
+    Column("Mã cơ quan, đơn vị", TEXT, 12),
     Column("Cơ quan, đơn vị", TEXT, 32),
+    Column("Mã cơ quan cấp trên", TEXT, 12),
     Column("Đối tượng", TEXT, 16),
     Column("Được xét giải", TEXT, 9),
     Column("Lượt thi thứ", INTEGER, 8),
-    Column("Bắt đầu lúc (giờ Việt Nam)", DATETIME, 20),
-    Column("Nộp bài lúc (giờ Việt Nam)", DATETIME, 20),
+    Column("Bắt đầu lúc (giờ Việt Nam)", DATETIME_MS, 23),
+    Column("Nộp bài lúc (giờ Việt Nam)", DATETIME_MS, 23),
     Column("Trạng thái", TEXT, 16),
     Column("Số câu đúng", INTEGER, 8),
     Column("Số câu hỏi", INTEGER, 8),
@@ -109,6 +113,14 @@ ENTRY_COLUMNS = (
 )
 
 
+def entry_columns(for_judges: bool) -> tuple[Column, ...]:
+    """The public copy shows the year of birth only."""
+    if for_judges:
+        return ENTRY_COLUMNS
+    year = Column("Năm sinh", INTEGER, 8)
+    return tuple(year if column.header == "Ngày sinh" else column for column in ENTRY_COLUMNS)
+
+
 def entries_select(round_: Round):
     """Finished attempts with the group and agency of the participant's entry (as ranked)."""
     entry = and_(RoundEntry.round_id == Attempt.round_id, RoundEntry.user_id == Attempt.user_id)
@@ -121,7 +133,7 @@ def entries_select(round_: Round):
                 Attempt.user_id,
                 User.full_name,
                 User.date_of_birth,
-                Agency.name,
+                agency_id,
                 group,
                 User.prize_eligible,
                 Attempt.number,
@@ -141,7 +153,6 @@ def entries_select(round_: Round):
             )
             .join(User, User.id == Attempt.user_id)
             .outerjoin(RoundEntry, entry)
-            .outerjoin(Agency, Agency.id == agency_id)
             .where(Attempt.round_id == round_.id, Attempt.status != AttemptStatus.OPEN)
         ),
         group,
@@ -155,17 +166,21 @@ def entry_rows(
     query, group_column, agency_column = entries_select(round_)
     query = filtered(query, group_column, agency_column, group, agency_ids)
     query = query.order_by(Attempt.user_id, Attempt.number).execution_options(yield_per=BATCH)
+    agencies = agency_directory()
     for row in db.session.execute(query):
         (attempt_id, user_id, name, born, agency, grp, eligible, number, started, submitted,
          status, correct, total, duration, prediction, counted_id, reason, phone,
          national_id, voided_at, void_reason) = row  # fmt: skip
         counted = counted_id == attempt_id
+        facts = agencies.get(agency)
         yield [
             attempt_id,
             user_id,
             name,
-            born,
-            agency,
+            born if for_judges or born is None else born.year,
+            facts.code if facts else None,
+            facts.name if facts else None,
+            facts.parent_code if facts else None,
             GROUP_NAMES.get(grp),
             YES_NO[bool(eligible)],
             number,
@@ -178,8 +193,8 @@ def entry_rows(
             prediction,
             YES_NO[counted],
             REASON_WORDING.get(reason, "") if counted else None,
-            phone if for_judges else mask_phone(phone),
-            national_id if for_judges else mask_national_id(national_id),
+            phone if for_judges else masked_phone(phone),
+            national_id if for_judges else masked_national_id(national_id),
             YES_NO[voided_at is not None],
             # The reason may name another account: the judges' copy only.
             void_reason if voided_at is not None and for_judges else None,
