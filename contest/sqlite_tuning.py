@@ -5,6 +5,8 @@ import sqlite3
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from contest import collation
+
 _installed = False
 
 
@@ -19,6 +21,8 @@ def _on_connect(dbapi_connection, _record) -> None:
     # Workers wait for the write lock instead of failing at once under a deadline rush.
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
+    # ORDER BY … COLLATE vi: Vietnamese alphabetical order, as PostgreSQL's "vi-x-icu".
+    collation.register_sqlite(dbapi_connection)
 
 
 def install() -> None:

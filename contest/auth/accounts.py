@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from contest.audit.service import Actor, record
+from contest.collation import in_vietnamese
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Role, User
@@ -133,7 +134,11 @@ def record_login(user: User, address: str | None) -> None:
 
 def agency_choices() -> list[tuple[int, str]]:
     """Agencies in hierarchy order, children indented under their parent, for the picker."""
-    agencies = db.session.execute(select(Agency).order_by(Agency.name)).scalars().all()
+    agencies = (
+        db.session.execute(select(Agency).order_by(in_vietnamese(Agency.name), Agency.id))
+        .scalars()
+        .all()
+    )
     children: dict[int | None, list[Agency]] = {}
     for agency in agencies:
         children.setdefault(agency.parent_id, []).append(agency)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from contest.audit.service import Actor, record
+from contest.collation import in_vietnamese
 from contest.extensions import db
 from contest.models import Agency, Role, User
 from contest.text import EMAIL_PATTERN, NATIONAL_ID_PATTERN, PHONE_PATTERN, nfc, normalize_phone
@@ -134,7 +135,9 @@ def ineligible_people(offset: int = 0, limit: int = 500) -> tuple[list[Ineligibl
         select(func.count()).select_from(User).where(User.prize_eligible.is_(False))
     ).scalar_one()
     rows = db.session.execute(
-        query.order_by((User.role == Role.PARTICIPANT).desc(), User.name_key, User.id)
+        query.order_by(
+            (User.role == Role.PARTICIPANT).desc(), in_vietnamese(User.full_name), User.id
+        )
         .offset(offset)
         .limit(limit)
     ).all()

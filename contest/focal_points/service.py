@@ -21,6 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, and_, cast, distinct, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
+from contest.collation import in_vietnamese, sort_key
 from contest.domain.clock import VIETNAM_OFFSET
 from contest.extensions import db
 from contest.models import (
@@ -302,7 +303,7 @@ def people_select(root_id: int, round_id: int):
         .outerjoin(Agency, Agency.id == User.agency_id)
         .outerjoin(RoundEntry, _counted_entry(round_id))
         .where(_people(root_id))
-        .order_by(Agency.name, Agency.id, User.name_key, User.id)
+        .order_by(in_vietnamese(Agency.name), Agency.id, in_vietnamese(User.full_name), User.id)
     )
 
 
@@ -390,7 +391,12 @@ def missing_select(root_id: int, round_id: int):
         )
         .join(Agency, Agency.id == RosterMember.agency_id)
         .where(RosterMember.agency_id.in_(subtree_ids_select(root_id)), ~_took_part(round_id))
-        .order_by(Agency.name, Agency.id, RosterMember.full_name, RosterMember.id)
+        .order_by(
+            in_vietnamese(Agency.name),
+            Agency.id,
+            in_vietnamese(RosterMember.full_name),
+            RosterMember.id,
+        )
     )
 
 
@@ -436,7 +442,7 @@ def child_agencies(agency_id: int) -> list[AgencyLink]:
     rows = db.session.execute(
         select(Agency.id, Agency.code, Agency.name)
         .where(Agency.parent_id == agency_id, Agency.id != agency_id)
-        .order_by(Agency.name, Agency.id)
+        .order_by(in_vietnamese(Agency.name), Agency.id)
     ).all()
     return [AgencyLink(*row) for row in rows]
 
@@ -509,4 +515,4 @@ def child_figures(root_id: int, round_id: int) -> list[ChildLine]:
         ChildLine(child.id, child.code, child.name, *totals[child.id])
         for child in children.values()
     ]
-    return sorted(lines, key=lambda line: (line.name, line.id))
+    return sorted(lines, key=lambda line: (sort_key(line.name), line.id))

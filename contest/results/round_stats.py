@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal_column, select
 
+from contest.collation import in_vietnamese
 from contest.domain.statistics import (
     BANDS,
     AgencyFigures,
@@ -100,7 +101,11 @@ class AgencyStanding:
 
 def agency_standing(round_: Round, group: str | None = None) -> AgencyStanding:
     """The judges' agency page and the agency export both read this."""
-    agencies = db.session.execute(select(Agency).order_by(Agency.name)).scalars().all()
+    agencies = (
+        db.session.execute(select(Agency).order_by(in_vietnamese(Agency.name), Agency.id))
+        .scalars()
+        .all()
+    )
     own = agency_figures(round_, group)
     nodes = []
     for agency in agencies:
