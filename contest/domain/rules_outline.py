@@ -56,6 +56,7 @@ class RoundRules:
     prize_counts: tuple[tuple[str, int], ...] = ()
     group_prizes: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = ()
     minimum_correct_for_prize: int = 0
+    minimum_seconds_per_question: int = 0
     # Labels of the groups drawing from a question set of their own (not the whole bank).
     own_question_sets: tuple[str, ...] = ()
 
@@ -365,6 +366,18 @@ def prizes_section(rules: ContestRules, noun: str) -> Section:
             lambda n: f"Chỉ xét giải cho bài thi có từ {count(n)} câu trả lời đúng trở lên.",
             "Số câu trả lời đúng tối thiểu để được xét giải:",
             lambda n: f"{count(n)} câu" if n else "không quy định",
+        )
+    if any(r.minimum_seconds_per_question for r in rules.rounds):
+        lines += said_once_or_per_round(
+            rules.rounds,
+            lambda r: r.minimum_seconds_per_question,
+            lambda n: (
+                f"Bài thi có thời gian làm bài trung bình dưới {count(n)} giây mỗi câu, hoặc "
+                "có mọi câu trả lời được lưu ngay khi mở bài, chỉ được xét giải sau khi Ban "
+                "Giám khảo xem xét và xác nhận hợp lệ."
+            ),
+            "Thời gian làm bài tối thiểu mỗi câu để được xét giải ngay:",
+            lambda n: f"{count(n)} giây" if n else "không quy định",
         )
     if rules.several_prizes_per_person:
         if len(rules.rounds) > 1:

@@ -5,9 +5,12 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from contest.audit.service import Actor
+from contest.domain.fair_play import ALL_ANSWERS_AT_ONCE_MS
+from contest.extensions import db
 from contest.integrity import service
-from contest.integrity.forms import RestoreForm, VoidForm
-from contest.models import Contest
+from contest.integrity.forms import ClearForm, RestoreForm, VoidForm
+from contest.models import Contest, Round
+from contest.results import fair_play
 from contest.results.contest_list import judged_contests
 from contest.web.bounded import MAX_ID, query_int
 from contest.web.errors import render_error
@@ -30,7 +33,11 @@ def chosen_contest(raw: str | None) -> int | None:
 
 
 def back() -> str:
-    """The report the judge came from (the same contest, or every contest)."""
+    """The page the judge came from: a round's review queue, or the report of duplicates (the
+    same contest, or every contest)."""
+    queue_round = chosen_contest(request.form.get("hang_cho"))
+    if queue_round is not None:
+        return url_for("integrity.fair_play_queue", round_id=queue_round)
     contest_id = chosen_contest(request.form.get("cuoc_thi"))
     return url_for("integrity.duplicates", cuoc_thi=contest_id)
 
@@ -48,7 +55,36 @@ def duplicates():
         contest=contest,
         contests=judged_contests(),
         max_reason=service.MAX_REASON,
+        review_rounds=service.review_rounds(contest.id if contest else None),
     )
+
+
+@bp.route("/vong/<int:round_id>/toc-do")
+def fair_play_queue(round_id: int):
+    """Entries of a round flagged as too fast to be a person: held out of the prizes until a
+    judge clears or voids each one."""
+    round_ = db.get_or_404(Round, round_id)
+    return render_template(
+        "integrity/fair_play.html",
+        round=round_,
+        lines=fair_play.flagged_entries(round_),
+        max_reason=service.MAX_REASON,
+        minimum_ms=round_.minimum_seconds_per_question * 1000,
+        at_once_ms=ALL_ANSWERS_AT_ONCE_MS,
+    )
+
+
+@bp.route("/vong/<int:round_id>/nguoi/<int:user_id>/hop-le", methods=["POST"])
+def clear_entry(round_id: int, user_id: int):
+    form = ClearForm()
+    if not form.validate_on_submit():
+        return form_refused(form)
+    try:
+        service.clear_entry(round_id, user_id, form.reason.data, actor())
+    except service.IntegrityRefused as refusal:
+        return refused(refusal)
+    flash("Đã xác nhận bài thi hợp lệ: bài thi được xét giải như mọi bài thi khác.", "success")
+    return redirect(url_for("integrity.fair_play_queue", round_id=round_id))
 
 
 def db_contest(contest_id: int | None) -> Contest | None:

@@ -19,6 +19,7 @@ from contest.audit.service import Actor, record
 from contest.domain.clock import utcnow
 from contest.extensions import db
 from contest.models import Agency, Attempt, Round, RoundEntry, User
+from contest.results import fair_play
 from contest.text import nfc
 
 MAX_REASON = 500
@@ -29,6 +30,7 @@ MIN_LOCAL_PART = 4
 
 VOIDED = "entry_voided"
 RESTORED = "entry_restored"
+CLEARED = "entry_cleared"
 
 
 class IntegrityRefused(Exception):
@@ -41,12 +43,12 @@ class IntegrityRefused(Exception):
         self.status = status
 
 
-def clean_reason(reason: str | None) -> str:
+def clean_reason(reason: str | None, what: str = "huỷ kết quả") -> str:
     text = nfc(reason)
     if not text:
-        raise IntegrityRefused("Vui lòng ghi rõ lý do huỷ kết quả.")
+        raise IntegrityRefused(f"Vui lòng ghi rõ lý do {what}.")
     if len(text) > MAX_REASON:
-        raise IntegrityRefused(f"Lý do huỷ kết quả không quá {MAX_REASON} ký tự.")
+        raise IntegrityRefused(f"Lý do {what} không quá {MAX_REASON} ký tự.")
     return text
 
 
@@ -107,6 +109,67 @@ def void_person(user_id: int, reason: str | None, actor: Actor, now: datetime | 
         _void(entry, reason, actor, now)
     db.session.commit()
     return len(entries)
+
+
+def clear_entry(
+    round_id: int, user_id: int, reason: str | None, actor: Actor, now: datetime | None = None
+) -> RoundEntry:
+    """A judge has looked at a flagged entry (too fast, or every answer saved at once) and lets
+    it compete for prizes: this attempt only, a later counted attempt is judged afresh.
+    Commits."""
+    reason = clean_reason(reason, "xác nhận bài thi hợp lệ")
+    entry = find_entry(round_id, user_id)
+    round_ = db.session.get(Round, round_id)
+    if entry.voided_at is not None:
+        raise IntegrityRefused("Kết quả bài thi này đã bị huỷ; hãy khôi phục trước.", 409)
+    flag = fair_play.entry_flag(round_, entry)
+    if flag is None:
+        raise IntegrityRefused("Bài thi này không bị đánh dấu làm nhanh bất thường.", 409)
+    if entry.cleared_attempt_id == entry.attempt_id:
+        raise IntegrityRefused("Bài thi này đã được xác nhận hợp lệ trước đó.", 409)
+    entry.cleared_attempt_id = entry.attempt_id
+    entry.cleared_at = now or utcnow()
+    entry.cleared_by_id = actor.user_id
+    entry.clear_reason = reason
+    record(
+        actor,
+        CLEARED,
+        "round_entry",
+        entry.id,
+        {
+            "round": entry.round_id,
+            "user": entry.user_id,
+            "attempt": entry.attempt_id,
+            "flag": str(flag),
+            "duration_ms": entry.duration_ms,
+            "reason": reason,
+        },
+    )
+    db.session.commit()
+    return entry
+
+
+@dataclass(frozen=True)
+class ReviewRound:
+    round: Round
+    waiting: int
+    flagged: int
+
+
+def review_rounds(contest_id: int | None) -> list[ReviewRound]:
+    """Rounds that check fair play (of one contest, or all), with how many flagged entries
+    wait for a judge, for the links to their review queues."""
+    query = select(Round).where(
+        Round.minimum_seconds_per_question > 0, Round.is_practice.is_(False)
+    )
+    if contest_id is not None:
+        query = query.where(Round.contest_id == contest_id)
+    rounds = db.session.execute(query.order_by(Round.contest_id, Round.number)).scalars().all()
+    lines = []
+    for round_ in rounds:
+        flagged = fair_play.flagged_entries(round_)
+        lines.append(ReviewRound(round_, sum(line.held for line in flagged), len(flagged)))
+    return lines
 
 
 def restore_entry(round_id: int, user_id: int, actor: Actor) -> RoundEntry:

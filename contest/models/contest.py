@@ -161,6 +161,10 @@ class Round(db.Model):
         ),
         CheckConstraint("minimum_wait_minutes >= 0", name="minimum_wait"),
         CheckConstraint("minimum_correct_for_prize >= 0", name="minimum_correct_for_prize"),
+        CheckConstraint(
+            "minimum_seconds_per_question >= 0 AND minimum_seconds_per_question <= 600",
+            name="minimum_seconds_per_question",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -212,6 +216,10 @@ class Round(db.Model):
     )
     # No prize, at any level, below this many correct answers (0: no minimum).
     minimum_correct_for_prize: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Fair play (contest.domain.fair_play): an entry faster than this on average per question,
+    # or whose answers were all saved at once on arrival, is held out of the prizes until a
+    # judge clears or voids it (0: no check).
+    minimum_seconds_per_question: Mapped[int] = mapped_column(default=0, server_default="0")
     # A practice round (thi thử): same page and timer, never ranked, never in an export.
     is_practice: Mapped[bool] = mapped_column(default=False, server_default=false())
     results_status: Mapped[str] = mapped_column(String(20), default="draft")

@@ -1,6 +1,6 @@
 """Each participant's counted entry per round, kept up to date as attempts close."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from contest.domain.ranking import NO_PREDICTION
 from contest.domain.scoring import (
@@ -10,7 +10,7 @@ from contest.domain.scoring import (
     counted_reason,
 )
 from contest.extensions import db
-from contest.models import Attempt, AttemptStatus, Round, RoundEntry, User
+from contest.models import Attempt, AttemptItem, AttemptStatus, Round, RoundEntry, User
 
 
 def frozen_error(prediction: int | None, actual: int | None) -> int | None:
@@ -128,6 +128,8 @@ def rechoose(round_: Round, actual: int | None = None, batch_size: int = 1000) -
 def apply_attempt(
     entry: RoundEntry, attempt: Attempt, round_: Round, actual: int | None = None
 ) -> None:
+    if entry.attempt_id != attempt.id:
+        entry.last_answer_ms = last_answer_ms(attempt)
     entry.attempt_id = attempt.id
     entry.correct_count = attempt.correct_count or 0
     entry.question_count = attempt.question_count
@@ -136,3 +138,15 @@ def apply_attempt(
     entry.prediction = attempt.prediction
     actual = round_.prediction_actual if actual is None else actual
     entry.prediction_error = frozen_error(attempt.prediction, actual)
+
+
+def last_answer_ms(attempt: Attempt) -> int | None:
+    """Milliseconds from the attempt's start to its last saved answer (None: no answer)."""
+    # A new entry is in the session without its attempt yet: no flush before it has one.
+    with db.session.no_autoflush:
+        last = db.session.execute(
+            select(func.max(AttemptItem.answered_at)).where(AttemptItem.attempt_id == attempt.id)
+        ).scalar_one()
+    if last is None:
+        return None
+    return max(0, round((last - attempt.started_at).total_seconds() * 1000))

@@ -144,6 +144,9 @@ class RoundForm(FlaskForm):
     minimum_correct_for_prize = optional_number(
         "Số câu đúng tối thiểu để đạt giải (để trống hoặc 0 = không đặt)", 200
     )
+    minimum_seconds_per_question = optional_number(
+        "Thời gian làm bài tối thiểu mỗi câu, giây (0 = không kiểm tra)", 600
+    )
     submit = SubmitField("Lưu")
 
     # A row of its own counts per participant group, prize_<group>_<level>: blank, the group

@@ -80,6 +80,8 @@ class RoundSettings:
     # A participant group's own counts ({group: {level: n}}); a group left out has the round's.
     group_prize_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     minimum_correct_for_prize: int = 0
+    # Fair play: entries faster than this per question wait for a judge (0: no check).
+    minimum_seconds_per_question: int = 0
     # A participant group's own question set ({group: {"topics": [...], "difficulties": [...],
     # "sources": [...], "question_ids": [...]}}, contest.domain.question_sets); a group left out
     # draws from the whole active bank.
@@ -153,6 +155,7 @@ def settings_of(round_: Round) -> RoundSettings:
         minimum_wait_minutes=round_.minimum_wait_minutes or 0,
         group_prize_counts=stored_group_prizes(round_.group_prize_counts),
         minimum_correct_for_prize=round_.minimum_correct_for_prize or 0,
+        minimum_seconds_per_question=round_.minimum_seconds_per_question or 0,
         question_sets=stored_question_sets(round_.question_sets),
         is_practice=bool(round_.is_practice),
     )
@@ -393,6 +396,9 @@ def prize_problems(settings: RoundSettings) -> list[tuple[str, str]]:
             n = counts.get(level, 0)
             if not isinstance(n, int) or isinstance(n, bool) or not 0 <= n <= MAXIMUM_PRIZES:
                 problems.append((f"prize_{prefix}{level}", bounds))
+    seconds = settings.minimum_seconds_per_question
+    if not isinstance(seconds, int) or isinstance(seconds, bool) or not 0 <= seconds <= 600:
+        problems.append(("minimum_seconds_per_question", "Nhập số giây là số nguyên từ 0 đến 600."))
     minimum = settings.minimum_correct_for_prize
     if not isinstance(minimum, int) or minimum < 0:
         problems.append(("minimum_correct_for_prize", "Nhập một số nguyên không âm."))
@@ -455,6 +461,7 @@ def apply(round_: Round, settings: RoundSettings) -> None:
         group: dict(counts) for group, counts in settings.group_prize_counts.items()
     }
     round_.minimum_correct_for_prize = settings.minimum_correct_for_prize
+    round_.minimum_seconds_per_question = settings.minimum_seconds_per_question
     round_.question_sets = stored_question_sets(settings.question_sets)
 
 
@@ -499,6 +506,10 @@ def _own_prizes(prizes: dict[str, int] | None) -> str:
 
 def _minimum(n: int) -> str:
     return f"{thousands(n)} câu" if n else "không đặt"
+
+
+def _seconds_per_question(n: int) -> str:
+    return f"{thousands(n)} giây" if n else "không kiểm tra"
 
 
 def _question_set(stored: dict[str, list] | None, names: dict) -> str:
@@ -604,6 +615,12 @@ def differences(
         ("prize_counts", "Số giải chung", _prizes, FOR_ALL),
         ("group_prize_counts", None, None, FOR_ALL),
         ("minimum_correct_for_prize", "Số câu đúng tối thiểu để đạt giải", _minimum, FOR_ALL),
+        (
+            "minimum_seconds_per_question",
+            "Thời gian làm bài tối thiểu mỗi câu",
+            _seconds_per_question,
+            FOR_ALL,
+        ),
     ]
     changes = []
     for name, label, text, scope in shown:
@@ -847,6 +864,8 @@ def default_settings() -> RoundSettings:
         question_count=20,
         time_limit_minutes=20,
         attempts_allowed=1,
+        # When time breaks ties, a script would win: a person needs a few seconds a question.
+        minimum_seconds_per_question=2,
         counted_attempt="best",
         shuffle_options=True,
         reveal_answers="after_close",

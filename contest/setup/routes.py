@@ -107,6 +107,7 @@ def form_settings(
         minimum_wait_minutes=form.minimum_wait_minutes.data or 0,
         group_prize_counts=form.group_prize_counts(),
         minimum_correct_for_prize=form.minimum_correct_for_prize.data or 0,
+        minimum_seconds_per_question=form.minimum_seconds_per_question.data or 0,
         question_sets=form.question_sets(set_topics or {}),
     )
 
@@ -123,6 +124,7 @@ def fill_form(form: RoundForm, settings: round_service.RoundSettings) -> None:
         "one_attempt_per_day",
         "minimum_wait_minutes",
         "minimum_correct_for_prize",
+        "minimum_seconds_per_question",
         "counted_attempt",
         "shuffle_options",
         "reveal_answers",

@@ -77,6 +77,24 @@ def test_a_fresh_contests_first_round_has_no_minimum(app):
         assert round_.minimum_correct_for_prize == 0 and round_.group_prize_counts == {}
 
 
+def test_the_minimum_time_per_question_is_set_refused_and_printed(app):
+    client, contest_id = organizer(app)
+    form_page = client.get(f"/to-chuc/cuoc-thi/{contest_id}/vong-moi").get_data(as_text=True)
+    # A fresh contest's first round checks fair play: 2 s a question.
+    assert re.search(r'name="minimum_seconds_per_question"[^>]*value="2"', form_page)
+    for bad in ("601", "-1", "1.5", "2" * 30):
+        html = post_new(client, contest_id, minimum_seconds_per_question=bad).get_data(as_text=True)
+        assert "Nhập số nguyên từ 0 đến 600." in html, bad
+    with app.app_context():
+        assert db.session.execute(select(Round)).first() is None
+    assert post_new(client, contest_id, minimum_seconds_per_question="3").status_code == 302
+    with app.app_context():
+        assert db.session.execute(select(Round)).scalar_one().minimum_seconds_per_question == 3
+    rules = visible(client.get("/the-le", follow_redirects=True).get_data(as_text=True))
+    assert "trung bình dưới 03 giây mỗi câu" in rules
+    assert "chỉ được xét giải sau khi Ban Giám khảo xem xét" in rules
+
+
 def test_prize_rules_that_cannot_work_are_refused_in_vietnamese(app):
     client, contest_id = organizer(app)
     html = post_new(
