@@ -1,0 +1,1 @@
+"""Regrading after a complaint: a corrected key carried to the attempts that drew the question."""
