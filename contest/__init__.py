@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure(app, test_config)
     register_proxy(app)
     register_extensions(app)
+    register_request_log(app)
+    register_jobs(app)
     register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -82,6 +84,21 @@ def register_extensions(app: Flask) -> None:
     login_manager.user_loader(load_user)
 
 
+def register_jobs(app: Flask) -> None:
+    """The background jobs' task queue (contest/jobs): built on first use from the config."""
+    from contest.jobs import queue
+
+    queue.init_app(app)
+
+
+def register_request_log(app: Flask) -> None:
+    """One JSON line per request (contest/web/request_log.py). Before the blueprints: its
+    clock starts before their hooks, and its line is written after every other hook."""
+    from contest.web import request_log
+
+    request_log.register(app)
+
+
 def register_url_converters(app: Flask) -> None:
     from contest.web import bounded
 
@@ -99,10 +116,12 @@ def register_blueprints(app: Flask) -> None:
     from contest.eligibility.routes import bp as eligibility_bp
     from contest.focal_points.routes import bp as focal_bp
     from contest.integrity.routes import bp as integrity_bp
+    from contest.jobs.routes import bp as jobs_bp
     from contest.main.routes import bp as main_bp
     from contest.people.routes import bp as people_bp
     from contest.privacy.routes import bp as privacy_bp
     from contest.privacy.routes import public as privacy_public_bp
+    from contest.regrade.routes import bp as regrade_bp
     from contest.results.routes import bp as judge_bp
     from contest.setup.contest_routes import bp as contests_bp
     from contest.setup.contest_routes import public as contests_public_bp
@@ -126,6 +145,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/tai-khoan")
     app.register_blueprint(account_history_bp, url_prefix="/giam-khao/thay-doi-ho-so")
     app.register_blueprint(integrity_bp, url_prefix="/giam-khao/kiem-tra")
+    app.register_blueprint(regrade_bp, url_prefix="/giam-khao/cham-lai")
+    app.register_blueprint(jobs_bp, url_prefix="/giam-khao/viec")
 
 
 def register_errorhandlers(app: Flask) -> None:

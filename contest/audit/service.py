@@ -59,12 +59,14 @@ ACTION_LABELS: dict[str, str] = {
     "question_edited": "Sửa câu hỏi",
     "question_retired": "Ngừng dùng câu hỏi",
     "question_restored": "Khôi phục câu hỏi",
+    "question_regraded": "Chấm lại theo đáp án đã sửa",
     "agencies_imported": "Nhập danh sách cơ quan, đơn vị",
     # Results.
     "results_status_changed": "Đổi trạng thái kết quả",
     "results_published": "Công bố kết quả",
     "entry_voided": "Hủy kết quả bài thi",
     "entry_restored": "Khôi phục kết quả bài thi",
+    "entry_cleared": "Xác nhận bài thi nhanh bất thường là hợp lệ",
     # Files taken out of the application.
     "export_downloaded": "Tải tệp xuất dữ liệu",
     # Accounts and people.
@@ -93,7 +95,7 @@ OBJECT_LABELS: dict[str, str] = {
     "bank_upload": "Tệp câu hỏi tải lên",
     "agency": "Cơ quan, đơn vị",
     "user": "Tài khoản",
-    "entry": "Kết quả bài thi",
+    "round_entry": "Kết quả bài thi",
     "attempt": "Bài thi",
 }
 OBJECT_PAGES: dict[str, tuple[str, str]] = {

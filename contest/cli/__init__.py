@@ -5,8 +5,10 @@ from flask import Flask
 
 from contest.cli.agencies import agencies_cli
 from contest.cli.attempts import attempts_cli
+from contest.cli.backup import backup_cli
 from contest.cli.contests import contests_cli
 from contest.cli.demo import demo_cli
+from contest.cli.jobs import jobs_cli
 from contest.cli.people import people_cli
 from contest.cli.questions import questions_cli
 from contest.cli.results import results_cli
@@ -22,3 +24,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(contests_cli)
     app.cli.add_command(people_cli)
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(jobs_cli)

@@ -1,6 +1,8 @@
 """What the public pages read: the contests listed, one contest by its slug, its current
-announcements, its rules outline and its published results; the database's health."""
+announcements, its rules outline and its published results; what a pasted seal or receipt
+code leads to; the database's health."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import case, func, select
@@ -9,8 +11,17 @@ from contest.domain import rules_outline
 from contest.domain.prizes import LEVELS as PRIZE_LEVELS
 from contest.domain.schedule import Window, results_kept_back
 from contest.extensions import db
-from contest.models import Announcement, Contest, ContestStatus, Round, Topic
+from contest.models import (
+    Announcement,
+    Contest,
+    ContestStatus,
+    ResultPublication,
+    Round,
+    SnapshotRow,
+    Topic,
+)
 from contest.models.user import GROUP_LABELS
+from contest.results import seal, snapshot
 from contest.results import service as results
 from question_bank.answers import DIFFICULTY_NAMES
 
@@ -206,6 +217,7 @@ def rules_settings(contest: Contest) -> rules_outline.ContestRules:
             prize_counts=_prize_items(r.prize_counts),
             group_prizes=_group_prizes(r, group_keys),
             minimum_correct_for_prize=_whole(getattr(r, "minimum_correct_for_prize", 0)),
+            minimum_seconds_per_question=_whole(getattr(r, "minimum_seconds_per_question", 0)),
             own_question_sets=tuple(
                 GROUP_LABELS[g]
                 for g in (group_keys or GROUP_LABELS)
@@ -227,3 +239,89 @@ def rules_settings(contest: Contest) -> rules_outline.ContestRules:
 def rules_of(contest: Contest) -> tuple[rules_outline.Section, ...]:
     """The generated parts of the contest's rules page."""
     return rules_outline.outline(rules_settings(contest))
+
+
+# -- checking a published file or code (/kiem-tra-ket-qua) ----------------------------------
+
+
+@dataclass(frozen=True)
+class Found:
+    """One publication a pasted code leads to, and (for a receipt code) the line, masked."""
+
+    contest: Contest
+    round: Round
+    publication: ResultPublication
+    latest: bool
+    line: dict | None = None
+
+
+def initials(name: str | None) -> str:
+    """Nguyễn Thị Ánh → N. T. Á.: enough to recognise one's own line, not to name anyone."""
+    if not name:
+        return seal.ERASED_NAME
+    return " ".join(word[0] + "." for word in name.split())
+
+
+def masked_line(row: SnapshotRow) -> dict:
+    return {
+        "rank": row.rank,
+        "group_rank": row.group_rank,
+        "group": seal.GROUP_TEXT.get(row.participant_group, row.participant_group),
+        "prize": seal.PRIZE_TEXT.get(row.prize) if row.prize else None,
+        "name": initials(row.full_name),
+        "birth_year": row.date_of_birth.year if row.date_of_birth else None,
+        "agency": row.agency_name,
+        "correct": row.correct_count,
+        "questions": row.question_count,
+        "duration_ms": row.duration_ms,
+        "submitted_at": row.submitted_at,
+        "receipt": seal.receipt_display(row.receipt or ""),
+    }
+
+
+def visible(publication: ResultPublication, now: datetime) -> tuple[Contest, Round] | None:
+    """The publication's contest and round when the public may see its results now."""
+    round_ = db.session.get(Round, publication.round_id)
+    contest = round_.contest
+    if contest.status == ContestStatus.DRAFT or results_hidden(contest, now):
+        return None
+    return contest, round_
+
+
+def found(publication: ResultPublication, now: datetime, line: dict | None = None):
+    seen = visible(publication, now)
+    if seen is None:
+        return None
+    latest = results.latest_publication(publication.round_id)
+    return Found(*seen, publication, latest is not None and latest.id == publication.id, line)
+
+
+def look_up_code(code: str, now: datetime) -> list[Found]:
+    """A seal (64 hex digits) or a receipt code (12), as `seal.parse_code` gives it: the
+    publications and lines it names that the public may see."""
+    if len(code) == seal.RECEIPT_LENGTH:
+        hits = (found(p, now, masked_line(row)) for row, p in snapshot.lines_by_receipt(code))
+    else:
+        publication = snapshot.publication_by_seal(code)
+        hits = [found(publication, now)] if publication else []
+    return [hit for hit in hits if hit is not None]
+
+
+def published_standing(round_: Round, user_id: int) -> dict | None:
+    """The person's line in the round's latest publication: rank, group rank, prize, the
+    publication's number and date, and the receipt code."""
+    publication = results.latest_publication(round_.id)
+    if publication is None or round_.results_status != "published":
+        return None
+    row = snapshot.own_line(publication, user_id)
+    if row is None:
+        return None
+    return {
+        "rank": row.rank,
+        "group_rank": row.group_rank,
+        "prize": seal.PRIZE_TEXT.get(row.prize) if row.prize else None,
+        "receipt": seal.receipt_display(row.receipt) if row.receipt else None,
+        "version": publication.version,
+        "published_at": publication.published_at,
+        "entries": publication.entry_count,
+    }

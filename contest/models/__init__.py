@@ -13,6 +13,7 @@ from contest.models.contest import (
     RevealAnswers,
     Round,
 )
+from contest.models.job import Job, JobStatus
 from contest.models.profile_change import ProfileChange
 from contest.models.question import Question, Topic
 from contest.models.results import ResultPublication, RoundEntry, SnapshotRow
@@ -30,6 +31,8 @@ __all__ = [
     "BankUpload",
     "Contest",
     "ContestStatus",
+    "Job",
+    "JobStatus",
     "ParticipantGroup",
     "PredictionTarget",
     "ProfileChange",

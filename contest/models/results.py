@@ -1,6 +1,6 @@
 """Results: each participant's counted entry per round, and published ranking snapshots."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -48,12 +48,26 @@ class RoundEntry(db.Model):
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Milliseconds from the attempt's start to its last saved answer (None: no answer, or an
+    # entry older than the fair-play check): a script saves everything on arrival.
+    last_answer_ms: Mapped[int | None] = mapped_column(BigInteger)
+    # A judge looked at this entry's flagged attempt and let it compete for prizes; a later
+    # counted attempt is flagged afresh (cleared_attempt_id no longer matches attempt_id).
+    cleared_attempt_id: Mapped[int | None] = mapped_column(ForeignKey("attempt.id"))
+    cleared_at: Mapped[datetime | None]
+    cleared_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    clear_reason: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class ResultPublication(db.Model):
-    """One publication of a round's results: the frozen ranking and its SHA-256."""
+    """One publication of a round's results: the frozen ranking and its seal (SHA-256).
+
+    `seal_version` 2 (contest.results.seal, docs/results-seal.md): `sha256` is the seal of
+    `seal_header` and the lines' digests, recomputable from a published file alone. Version 1
+    (publications made before it): a digest over database ids and microseconds, checked only
+    against the stored snapshot."""
 
     __table_args__ = (UniqueConstraint("round_id", "version"),)
 
@@ -61,6 +75,10 @@ class ResultPublication(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
     version: Mapped[int]
     sha256: Mapped[str] = mapped_column(String(64))
+    seal_version: Mapped[int] = mapped_column(default=2, server_default="1")
+    # The seal's header text as it was sealed (contest slug, round number, …): kept, so that
+    # renaming a contest later does not move a publication's seal.
+    seal_header: Mapped[str | None] = mapped_column(Text)
     prediction_actual: Mapped[int | None] = mapped_column(BigInteger)
     chain: Mapped[str] = mapped_column(String(100))
     entry_count: Mapped[int]
@@ -71,7 +89,12 @@ class ResultPublication(db.Model):
 
 
 class SnapshotRow(db.Model):
-    """One line of a published ranking, exactly as it was published."""
+    """One line of a published ranking, exactly as it was published: everything a published
+    export shows is here, so that no published file reads a live row. Erasing a person's data
+    on request blanks the personal fields (full_name NULL) and keeps `line_digest`, so that the
+    seal still verifies."""
+
+    __table_args__ = (Index("ix_snapshot_row_receipt", "receipt"),)
 
     publication_id: Mapped[int] = mapped_column(
         ForeignKey("result_publication.id"), primary_key=True
@@ -90,6 +113,22 @@ class SnapshotRow(db.Model):
     duration_ms: Mapped[int] = mapped_column(BigInteger)
     submitted_at: Mapped[datetime]
     prize: Mapped[str | None] = mapped_column(String(10))
+    # Frozen when published (NULL only after an erasure, or in rows older than the seal's
+    # method 2 whose people were already erased when they were filled in).
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None]
+    phone: Mapped[str | None] = mapped_column(String(15))
+    national_id: Mapped[str | None] = mapped_column(String(12))
+    prize_eligible: Mapped[bool | None]
+    agency_code: Mapped[str | None] = mapped_column(String(40))
+    agency_name: Mapped[str | None] = mapped_column(String(255))
+    agency_parent_code: Mapped[str | None] = mapped_column(String(40))
+    attempt_number: Mapped[int | None]
+    question_count: Mapped[int | None]
+    # SHA-256 of the seal's header and this line's canonical text; `receipt` is its first 12
+    # hex digits, the participant's receipt code (method 2 only).
+    line_digest: Mapped[str | None] = mapped_column(String(64))
+    receipt: Mapped[str | None] = mapped_column(String(12))
 
 
 # Each tie-break step's column (contest.domain.ranking.STEP_REGISTRY): the ranking's ORDER BY,

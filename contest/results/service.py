@@ -1,11 +1,13 @@
 """A round's results: freezing the prediction's actual value, prizes, and publication.
 
-Lifecycle: draft → reviewed → published. Publishing freezes a snapshot of the ranking with its
-SHA-256; publishing again needs a reason, and each publication is kept.
+Lifecycle: draft → reviewed → published. Publishing freezes a snapshot of the ranking (every
+field a published export shows) with its seal (contest.results.seal, docs/results-seal.md);
+publishing again needs a reason, and each publication is kept.
 """
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, func, insert, select, update
@@ -16,22 +18,27 @@ from contest.domain import prizes as prize_rules
 from contest.domain.ranking import NO_PREDICTION, PREDICTION, actual_value, describe_chain
 from contest.extensions import db
 from contest.models import (
-    Agency,
     ResultPublication,
     Round,
     RoundEntry,
     SnapshotRow,
-    User,
 )
+from contest.results import fair_play, seal
 from contest.results.entries import rechoose
 from contest.results.ranking import Scope, iter_ranking, ranked_entries
+from contest.results.snapshot import (
+    agency_directory,
+    erased_in_round,
+    sealed_lines,
+    stored_digests,
+)
 
 STATUS_LABELS = {"draft": "Bản nháp", "reviewed": "Đã rà soát", "published": "Đã công bố"}
 SNAPSHOT_BATCH = 5000
 # Entries whose prediction errors one commit writes when a round is frozen.
 FREEZE_BATCH = 10_000
-# A published line's fields, in the order the SHA-256 covers them: every column of SnapshotRow
-# but its publication (tests/results/test_results.py checks that they agree).
+# Method 1 (publications sealed before method 2): a published line's fields, in the order its
+# SHA-256 covers them (tests/results/test_results.py checks them against SnapshotRow).
 SNAPSHOT_FIELDS = (
     "position",
     "rank",
@@ -192,7 +199,12 @@ def prize_contenders(round_: Round, group: str, enough: int) -> list[prize_rules
         counted += row.correct_count >= round_.minimum_correct_for_prize
         if counted > enough:
             break
-    return contenders
+    # Too fast to be a person, and no judge has looked yet: ranked, but no prize (yet).
+    held = fair_play.held_user_ids(round_, [contender.user_id for contender in contenders])
+    return [
+        replace(contender, eligible=False) if contender.user_id in held else contender
+        for contender in contenders
+    ]
 
 
 def compute_prizes(round_: Round) -> dict[int, str]:
@@ -253,6 +265,11 @@ def snapshot_line(row: dict) -> str:
 
 
 def snapshot_rows(round_: Round, prizes: dict[int, str]) -> Iterator[dict]:
+    """Every ranked line with what a published export shows of it, frozen now: the person's
+    name, birth date, numbers and eligibility, the agency's code, name and parent's code, the
+    attempt's number. Text is cleaned as a published cell holds it; times are cut to the ms."""
+    agencies = agency_directory()
+    erased = erased_in_round(round_.id)
     group_ranks: dict[str, int] = {}
     last_in_group: dict[str, tuple] = {}
     count_in_group: dict[str, int] = {}
@@ -263,6 +280,8 @@ def snapshot_rows(round_: Round, prizes: dict[int, str]) -> Iterator[dict]:
         if last_in_group.get(group) != row.key:
             group_ranks[group] = count_in_group[group]
             last_in_group[group] = row.key
+        agency = agencies.get(row.agency_id)
+        personal = row.user_id not in erased
         yield {
             "position": position,
             "rank": row.rank,
@@ -275,8 +294,18 @@ def snapshot_rows(round_: Round, prizes: dict[int, str]) -> Iterator[dict]:
             "prediction": row.prediction,
             "prediction_error": row.prediction_error,
             "duration_ms": row.duration_ms,
-            "submitted_at": row.submitted_at,
+            "submitted_at": seal.to_ms(row.submitted_at),
             "prize": prizes.get(row.user_id),
+            "full_name": seal.clean(row.full_name) if personal else None,
+            "date_of_birth": row.date_of_birth if personal else None,
+            "phone": row.phone if personal else None,
+            "national_id": row.national_id if personal else None,
+            "prize_eligible": bool(row.prize_eligible),
+            "agency_code": agency.code if agency else None,
+            "agency_name": agency.name if agency else None,
+            "agency_parent_code": agency.parent_code if agency else None,
+            "attempt_number": row.attempt_number,
+            "question_count": row.question_count,
         }
 
 
@@ -301,29 +330,35 @@ def publish(
     if not round_closed(round_, now, grace):
         raise ResultsRefused("Vòng thi chưa kết thúc: chưa thể công bố kết quả.")
     actual = freeze_actual(round_, now, grace)
+    version = (previous.version + 1) if previous else 1
+    chain = ",".join(round_.ranking_chain)
+    header = seal.Header(
+        round_.contest.slug, round_.number, version, seal.to_ms(now), actual, chain
+    )
     publication = ResultPublication(
         round_id=round_.id,
-        version=(previous.version + 1) if previous else 1,
+        version=version,
         sha256="",
+        seal_version=seal.VERSION,
+        seal_header=header.text(),
         prediction_actual=actual,
-        chain=",".join(round_.ranking_chain),
+        chain=chain,
         entry_count=0,
-        published_at=now,
+        published_at=header.published_at,
         published_by_id=actor.user_id,
         reason=(reason or "").strip() or None,
     )
     db.session.add(publication)
     db.session.flush()
-    digest = hashlib.sha256(header_line(round_, publication).encode())
-    count = 0
-    for batch in batches(snapshot_rows(round_, compute_prizes(round_)), SNAPSHOT_BATCH):
+    digests: list[str] = []
+    rows = sealed_lines(publication.seal_header, snapshot_rows(round_, compute_prizes(round_)))
+    for batch in batches(rows, SNAPSHOT_BATCH):
         for row in batch:
-            digest.update(("\n" + snapshot_line(row)).encode())
+            digests.append(row["line_digest"])
             row["publication_id"] = publication.id
         db.session.execute(insert(SnapshotRow), batch)
-        count += len(batch)
-    publication.sha256 = digest.hexdigest()
-    publication.entry_count = count
+    publication.sha256 = seal.seal(publication.seal_header, digests)
+    publication.entry_count = count = len(digests)
     status_before = round_.results_status
     round_.results_status = "published"
     record(
@@ -354,7 +389,16 @@ def has_voids(round_id: int) -> bool:
 
 
 def verify(publication: ResultPublication) -> bool:
-    """Recompute the SHA-256 from the stored snapshot: anyone can check an export's digest."""
+    """Recompute the seal from the stored snapshot, by the publication's own method: method 2
+    from the lines' stored values (an erased line by its kept digest), method 1 as it was."""
+    if publication.seal_version == seal.LEGACY_VERSION:
+        return verify_v1(publication)
+    digests = stored_digests(publication)
+    return seal.seal(publication.seal_header, digests) == publication.sha256
+
+
+def verify_v1(publication: ResultPublication) -> bool:
+    """Method 1: database ids and microseconds, over SNAPSHOT_FIELDS."""
     round_ = db.session.get(Round, publication.round_id)
     digest = hashlib.sha256(header_line(round_, publication).encode())
     rows = db.session.execute(
@@ -390,15 +434,21 @@ def chain_description(round_: Round) -> list[str]:
 
 def published_winners(publication: ResultPublication) -> list[dict]:
     """Prize winners of a publication as announced publicly: name, agency, score, prediction,
-    time taken and submission time, by group then prize level then rank."""
-    rows = db.session.execute(
-        select(SnapshotRow, User.full_name, Agency.name)
-        .join(User, User.id == SnapshotRow.user_id)
-        .outerjoin(Agency, Agency.id == SnapshotRow.agency_id)
-        .where(SnapshotRow.publication_id == publication.id, SnapshotRow.prize.is_not(None))
-        .order_by(SnapshotRow.participant_group, SnapshotRow.position)
-    ).all()
-    winners = [{"row": row, "full_name": name, "agency_name": agency} for row, name, agency in rows]
+    time taken and submission time, by group then prize level then rank; from the snapshot
+    only (a name erased on request is shown as erased)."""
+    rows = (
+        db.session.execute(
+            select(SnapshotRow)
+            .where(SnapshotRow.publication_id == publication.id, SnapshotRow.prize.is_not(None))
+            .order_by(SnapshotRow.participant_group, SnapshotRow.position)
+        )
+        .scalars()
+        .all()
+    )
+    winners = [
+        {"row": row, "full_name": row.full_name or seal.ERASED_NAME, "agency_name": row.agency_name}
+        for row in rows
+    ]
     return sorted(
         winners,
         key=lambda w: (

@@ -26,6 +26,7 @@ STAFF_BLUEPRINTS = frozenset(
         "audit",
         "integrity",
         "focal",
+        "regrade",
     }
 )
 

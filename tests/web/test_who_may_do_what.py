@@ -19,6 +19,7 @@ from contest.audit.service import COMMAND_LINE
 from contest.bank import uploads as bank_uploads
 from contest.domain.clock import utcnow
 from contest.extensions import db
+from contest.jobs.service import create_job
 from contest.models import Question
 from contest.setup.announcements import add_announcement
 from contest.setup.contest_editing import set_emblem
@@ -90,7 +91,9 @@ TABLE = {
     "focal.export": FOCAL_POINTS,
     "focal.index": FOCAL_POINTS,
     "focal.roster_upload": ORGANIZERS,
+    "integrity.clear_entry": JUDGES,
     "integrity.duplicates": JUDGES,
+    "integrity.fair_play_queue": JUDGES,
     "integrity.restore_entry": JUDGES,
     "integrity.void_entry": JUDGES,
     "integrity.void_person": JUDGES,
@@ -109,6 +112,12 @@ TABLE = {
     "judge.export": JUDGES,
     "judge.questions": JUDGES,
     "judge.ranking": JUDGES,
+    "judge.republish_preview": ORGANIZERS,
+    # A judge's background export: its requester and organizers (another judge: 403).
+    "jobs.download": JUDGES,
+    "jobs.index": JUDGES,
+    "jobs.show": JUDGES,
+    "jobs.status": JUDGES,
     "main.contest_home": PUBLIC,
     "main.health": PUBLIC,
     "main.home": PUBLIC,
@@ -116,6 +125,7 @@ TABLE = {
     "main.old_rules": PUBLIC,
     "main.published_results": PUBLIC,
     "main.rules": PUBLIC,
+    "main.verify": PUBLIC,
     "people.change_role": ORGANIZERS,
     "people.create_staff": ORGANIZERS,
     "people.disable": ORGANIZERS,
@@ -126,14 +136,18 @@ TABLE = {
     "privacy.erase": ORGANIZERS,
     "privacy.export": ORGANIZERS,
     "privacy_public.notice": PUBLIC,
+    "regrade.index": JUDGES,
+    "regrade.question": JUDGES,
     "quiz.access_code": LOGGED_IN,
     "quiz.before_start": LOGGED_IN,
     "quiz.mine": LOGGED_IN,
     "quiz.result": OWNER,
     "quiz.save": OWNER,
+    "quiz.saved_state": OWNER,
     "quiz.start": LOGGED_IN,
     "quiz.submit": OWNER,
     "quiz.take": OWNER,
+    "quiz.worker": PUBLIC,
     "static": PUBLIC,
 }
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -158,6 +172,10 @@ def seed(app) -> dict:
         write_template_workbook(out)
         upload = bank_uploads.store_upload(out.getvalue(), "mau.xlsx", users["organizer"].id)
         set_emblem(round_.contest_id, PNG, COMMAND_LINE)
+        job, _created = create_job(
+            "export", {"round_id": round_.id, "kind": "ranking"}, users["judge"].id, 10,
+            utcnow(), 600,
+        )  # fmt: skip
         announcement = add_announcement(
             round_.contest_id, "Thông báo", utcnow() - timedelta(hours=1), None, COMMAND_LINE
         )
@@ -170,6 +188,7 @@ def seed(app) -> dict:
             "agency_id": agency.id,
             "upload_id": upload.id,
             "announcement_id": announcement.id,
+            "job_id": job.id,
             "kind": "ranking",
             "status": "closed",
             "direction": "len",
