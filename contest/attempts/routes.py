@@ -177,7 +177,7 @@ def worker():
     return response
 
 
-@bp.route("/bai-thi/<int:attempt_id>/luu", methods=["GET"])
+@bp.route("/bai-thi/<int:attempt_id>/da-luu")
 @login_required
 def saved_state(attempt_id: int):
     """What the server holds of the attempt (JSON), read when the hand-in dialog opens: the

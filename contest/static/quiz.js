@@ -8,6 +8,7 @@
   if (!form) return;
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var saveUrl = form.dataset.saveUrl;
+  var stateUrl = form.dataset.stateUrl;
   var storageKey = "pending:" + form.dataset.attempt;
   var stateEl = document.getElementById("save-state");
   var timerEl = document.getElementById("timer");
@@ -242,7 +243,7 @@
   // tabs or on two devices, the other's saves count too. Choices not waiting here are shown as
   // saved there. Resolves to whether the server answered (within a few seconds).
   function syncWithServer() {
-    var asked = fetch(saveUrl, {
+    var asked = fetch(stateUrl, {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (response) {
       return response.json().then(function (data) { return { status: response.status, data: data }; });

@@ -72,7 +72,7 @@ def test_saved_state_is_what_the_server_holds_from_any_tab(app, client):
     login(client, "0912000001")
     attempt_id = attempt_id_from(start(client, round_id))
     drawn = items(app, attempt_id)
-    empty = client.get(f"/bai-thi/{attempt_id}/luu")
+    empty = client.get(f"/bai-thi/{attempt_id}/da-luu")
     assert empty.status_code == 200
     assert (empty.json["ok"], empty.json["answers"], empty.json["prediction"]) == (True, {}, None)
     assert 0 < empty.json["seconds_left"] <= 15 * 60
@@ -89,16 +89,16 @@ def test_saved_state_is_what_the_server_holds_from_any_tab(app, client):
         ).json["ok"]
         expected[str(position)] = chosen
     save(laptop, attempt_id, {"prediction": "77"}, laptop_token)
-    state = client.get(f"/bai-thi/{attempt_id}/luu").json
+    state = client.get(f"/bai-thi/{attempt_id}/da-luu").json
     assert state["answers"] == expected and state["prediction"] == 77
 
     # Someone else's attempt is not found; a closed one says so, with where its result is.
     other = app.test_client()
     login(other, "0912000002")
-    assert other.get(f"/bai-thi/{attempt_id}/luu").status_code == 404
+    assert other.get(f"/bai-thi/{attempt_id}/da-luu").status_code == 404
     token = csrf_token(client)
     client.post(f"/bai-thi/{attempt_id}/nop-bai", data={"csrf_token": token, "confirm": "1"})
-    closed = client.get(f"/bai-thi/{attempt_id}/luu")
+    closed = client.get(f"/bai-thi/{attempt_id}/da-luu")
     assert closed.status_code == 409
     assert closed.json["code"] == "attempt_closed"
     assert closed.json["result_url"] == f"/bai-thi/{attempt_id}/ket-qua"

@@ -224,6 +224,9 @@ def test_the_line_is_answered_with_the_request_id_and_a_forged_one_is_replaced(c
 
 
 def test_the_setting_turns_it_off(app, monkeypatch):
+    # Another test of the run may have imported gunicorn: it is not serving this app.
+    monkeypatch.delitem(sys.modules, "gunicorn", raising=False)
+    monkeypatch.delenv("REQUEST_LOG", raising=False)
     assert not request_log.enabled(create_app(databases.base_config("sqlite://", Path("/tmp"))))
     app.config["REQUEST_LOG"] = False
     assert not request_log.enabled(app)

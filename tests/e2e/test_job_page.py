@@ -22,8 +22,6 @@ from contest.results.exports.round_exports import HEADER_ROW
 from tests import databases, factories
 from tests.e2e import support
 from tests.e2e.conftest import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
     gunicorn_command,
 )
@@ -77,10 +75,10 @@ def end(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def test_a_judge_follows_a_large_export_and_downloads_it(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Chromium at {CHROMIUM}")
-    from playwright.sync_api import expect, sync_playwright
+def test_a_judge_follows_a_large_export_and_downloads_it(tmp_path, browser):
+    # The browser tests' one Playwright (tests/e2e/conftest.py): a second sync_playwright in
+    # the same process refuses to start.
+    from playwright.sync_api import expect
 
     database_url = f"sqlite:///{tmp_path / 'site.db'}"
     round_id = seed(database_url, tmp_path)
@@ -103,39 +101,32 @@ def test_a_judge_follows_a_large_export_and_downloads_it(tmp_path):
     violations: list[str] = []
     try:
         wait_until_healthy(base_url, server, log)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
-            context = browser.new_context(base_url=base_url, locale="vi-VN", **support.DESKTOP)
-            context.set_default_timeout(20_000)
-            page = context.new_page()
-            page.on(
-                "console",
-                lambda message: (
-                    violations.append(message.text)
-                    if "Content Security Policy" in message.text
-                    else None
-                ),
-            )
-            support.log_in(page, support.JUDGE_PHONE)
-            page.goto(f"/giam-khao/vong/{round_id}")
-            page.get_by_role("link", name="Bảng xếp hạng cá nhân").first.click()
-            expect(page).to_have_url(re.compile(r"/giam-khao/viec/\d+$"))
-            # Updated in place by the page's script while the worker writes.
-            expect(
-                page.get_by_text(re.compile(r"Đang xuất… [12]\.000 / 2\.500 dòng"))
-            ).to_be_visible()
-            link = page.get_by_role("link", name="Tải tệp (2.500 dòng)")
-            expect(link).to_be_visible(timeout=30_000)
-            with page.expect_download() as download_info:
-                link.click()
-            download = download_info.value
-            assert download.suggested_filename.startswith("xep-hang-vong-1-")
-            saved = tmp_path / "ranking.xlsx"
-            download.save_as(saved)
-            context.close()
-            browser.close()
+        context = browser.new_context(base_url=base_url, locale="vi-VN", **support.DESKTOP)
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        support.log_in(page, support.JUDGE_PHONE)
+        page.goto(f"/giam-khao/vong/{round_id}")
+        page.get_by_role("link", name="Bảng xếp hạng cá nhân").first.click()
+        expect(page).to_have_url(re.compile(r"/giam-khao/viec/\d+$"))
+        # Updated in place by the page's script while the worker writes.
+        expect(page.get_by_text(re.compile(r"Đang xuất… [12]\.000 / 2\.500 dòng"))).to_be_visible()
+        link = page.get_by_role("link", name="Tải tệp (2.500 dòng)")
+        expect(link).to_be_visible(timeout=30_000)
+        with page.expect_download() as download_info:
+            link.click()
+        download = download_info.value
+        assert download.suggested_filename.startswith("xep-hang-vong-1-")
+        saved = tmp_path / "ranking.xlsx"
+        download.save_as(saved)
+        context.close()
     finally:
         end(worker)
         end(server)
