@@ -343,7 +343,9 @@ def test_waits_grow_tier_after_tier(app, hosts, memory_clock):
         wait, message = first_wait[tier.amount]
         assert below < wait <= tier.get_expiry() + 1, (tier, wait)
         below = tier.get_expiry()
-    assert first_wait[tiers[0].amount][1].endswith("Vui lòng thử lại sau khoảng 1 phút.")
+    # A minute, or a second short of it when the machine is slow between two clock reads.
+    first = first_wait[tiers[0].amount][1]
+    assert first.endswith(("khoảng 1 phút.", "khoảng 59 giây.")), first
     assert " giờ " in first_wait[tiers[-1].amount][1]
 
 
